@@ -1,0 +1,97 @@
+"""The command line mirrors the API: readable by default, JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tos_kb.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_ask_json(terms: Path) -> None:
+    """--json prints the decision with verdict, citations and missing facts."""
+    result = run(
+        "ask",
+        "acme",
+        "train-on-outputs",
+        "--on",
+        "2023-06-01",
+        "--fact",
+        "competing=true",
+        "--fact",
+        "jurisdiction=rest-of-world",
+        "--json",
+        "--terms",
+        str(terms),
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["verdict"] == "prohibited"
+    assert data["citations"][0]["section"] == "2"
+
+
+def test_ask_text_shows_verdict_and_quote(terms: Path) -> None:
+    """The readable view names the verdict and quotes the deciding clause."""
+    result = run(
+        "ask",
+        "zeta",
+        "commercial-use",
+        "--on",
+        "2023-08-01",
+        "--fact",
+        "monthly_active_users=1_000",
+        "--terms",
+        str(terms),
+    )
+    assert result.exit_code == 0, result.output
+    assert "PERMITTED" in result.output
+    assert "for commercial purposes" in result.output
+
+
+def test_ask_errors_are_usage_errors(terms: Path) -> None:
+    """Unknown names and malformed facts exit 2 with one message, no traceback."""
+    for args in (
+        ["ask", "acme", "train", "--on", "2023-06-01"],
+        ["ask", "acme", "train-on-outputs", "--on", "2023-06-01", "--fact", "x"],
+        ["ask", "acme", "train-on-outputs", "--on", "2023-06-01", "--fact", "competing=maybe"],
+        ["ask", "acme", "train-on-outputs", "--on", "yesterday"],
+    ):
+        result = run(*args, "--terms", str(terms))
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+        assert "Error" in result.output
+
+
+def test_show_document_and_version(terms: Path) -> None:
+    """show lists a document's versions with their intervals, and a version's rules."""
+    doc = run("show", "acme/terms", "--terms", str(terms))
+    assert "acme/terms@2023-03-14  [2023-03-14, 2024-01-31)" in doc.output
+    version = run("show", "acme/terms@2024-01-31", "--terms", str(terms), "--json")
+    assert json.loads(version.output)["effective"] == "2024-01-31"
+
+
+def test_new_scaffolds_without_overwriting(terms: Path, tmp_path: Path) -> None:
+    """new creates a version folder with the text's hash and every core action, once."""
+    text = tmp_path / "t.txt"
+    text.write_text("Some verbatim text\n")
+    first = run("new", "acme/terms@2025-01-01", "--text", str(text), "--terms", str(terms))
+    assert first.exit_code == 0, first.output
+    record = (terms / "acme/terms/2025-01-01/record.yaml").read_text()
+    assert "action: scrape-outputs" in record and "verdict: silent" in record
+    (terms / "acme/terms/2025-01-01/record.yaml").write_text("mine")
+    again = run("new", "acme/terms@2025-01-01", "--text", str(text), "--terms", str(terms))
+    assert again.exit_code == 1
+    assert (terms / "acme/terms/2025-01-01/record.yaml").read_text() == "mine"
+
+
+def test_subjects_and_actions_list(terms: Path) -> None:
+    """The vocabularies are listed for people and scripts."""
+    subjects = json.loads(run("subjects", "--json", "--terms", str(terms)).output)
+    assert {s["id"] for s in subjects} == {"acme-api", "zeta", "other-model"}
+    assert "train-on-outputs" in run("actions", "--terms", str(terms)).output

@@ -1,0 +1,216 @@
+"""Point-in-time questions on the fictional knowledge base: verdict semantics end to end."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import tos_kb
+from tos_kb import Verdict
+
+
+def test_prohibited_when_the_deciding_fact_is_given(kb: tos_kb.KnowledgeBase) -> None:
+    """A prohibition whose condition holds decides, citing its clause verbatim."""
+    d = kb.ask("acme-api", "train-on-outputs", on="2023-06-01", competing=True)
+    assert d.verdict == Verdict.PROHIBITED == "prohibited"
+    [c] = d.citations
+    assert (c.document, c.version, c.section) == ("acme/terms", "2023-03-14", "2")
+    assert "compete with Example Corp" in (c.quote or "")
+
+
+def test_conditional_names_the_missing_fact(kb: tos_kb.KnowledgeBase) -> None:
+    """Without the deciding fact the answer is conditional and says which fact decides."""
+    d = kb.ask("acme-api", "train-on-outputs", on="2023-06-01", jurisdiction="rest-of-world")
+    assert d.verdict == Verdict.CONDITIONAL
+    assert d.missing_facts == ["competing"]
+    sides = {b.assumption: b.verdict for b in d.branches}
+    assert sides == {"competing": Verdict.PROHIBITED, "not competing": Verdict.PERMITTED}
+
+
+def test_permitted_when_no_prohibition_applies(kb: tos_kb.KnowledgeBase) -> None:
+    """A permission that applies, with nothing against it, permits."""
+    d = kb.ask(
+        "acme", "train-on-outputs", on="2023-06-01", competing=False, jurisdiction="rest-of-world"
+    )
+    assert d.verdict == Verdict.PERMITTED
+    assert d.citations[0].quote == "you own the Output"
+
+
+@pytest.mark.parametrize(
+    ("day", "version"),
+    [
+        ("2023-03-14", "2023-03-14"),  # first day of the first version
+        ("2024-01-30", "2023-03-14"),  # last day before the next version
+        ("2024-01-31", "2024-01-31"),  # first day of the next version
+    ],
+)
+def test_half_open_intervals(kb: tos_kb.KnowledgeBase, day: str, version: str) -> None:
+    """A version governs from its effective day until the next version's effective day."""
+    d = kb.ask("acme-api", "scrape-outputs", on=day, jurisdiction="rest-of-world")
+    assert d.consulted == [f"acme/terms@{version}"]
+
+
+def test_before_any_version_is_unknown(kb: tos_kb.KnowledgeBase) -> None:
+    """Before the first governing range the answer is unknown, never guessed."""
+    d = kb.ask("acme-api", "train-on-outputs", on=date(2019, 1, 1), competing=True)
+    assert d.verdict == Verdict.UNKNOWN
+    assert d.citations == []
+
+
+def test_silence_is_not_permission(kb: tos_kb.KnowledgeBase) -> None:
+    """When every governing document is silent the answer is unknown."""
+    d = kb.ask("acme-api", "build-eval-set", on="2023-06-01", jurisdiction="rest-of-world")
+    assert d.verdict == Verdict.UNKNOWN
+    assert any("silent" in r for r in d.reasons)
+
+
+def test_forbid_overrides_across_documents(kb: tos_kb.KnowledgeBase) -> None:
+    """A prohibition in the policy beats a permission in the terms."""
+    d = kb.ask(
+        "acme-api",
+        "train-on-outputs",
+        on="2023-06-01",
+        competing=False,
+        jurisdiction="eea",
+        authorised=False,
+    )
+    assert d.verdict == Verdict.PROHIBITED
+    assert [c.document for c in d.citations] == ["acme/policy"]
+
+
+def test_scope_condition_of_a_governing_document(kb: tos_kb.KnowledgeBase) -> None:
+    """A document that governs only in some jurisdictions makes the answer turn on it."""
+    d = kb.ask("acme-api", "train-on-outputs", on="2023-06-01", competing=False, authorised=False)
+    assert d.verdict == Verdict.CONDITIONAL
+    assert "jurisdiction" in d.missing_facts
+
+
+def test_later_version_tightens(kb: tos_kb.KnowledgeBase) -> None:
+    """From 2024-01-31 the fictional terms forbid training on outputs outright."""
+    d = kb.ask(
+        "acme-api",
+        "train-on-outputs",
+        on="2024-02-01",
+        competing=False,
+        jurisdiction="rest-of-world",
+    )
+    assert d.verdict == Verdict.PROHIBITED
+
+
+def test_child_action_inherits_parent_rules(kb: tos_kb.KnowledgeBase) -> None:
+    """distill-logits has no rule of its own and is answered by train-on-outputs."""
+    d = kb.ask("acme-api", "distill-logits", on="2023-06-01", competing=True)
+    assert d.verdict == Verdict.PROHIBITED
+    assert d.citations[0].action == "train-on-outputs"
+
+
+def test_student_carve_out_and_obligations(kb: tos_kb.KnowledgeBase) -> None:
+    """Training the licensed model itself is allowed with its duties; another model is not."""
+    own = kb.ask(
+        "zeta", "train-on-outputs", on="2023-08-01", student="zeta-7b", monthly_active_users=1_000
+    )
+    assert own.verdict == Verdict.PERMITTED
+    assert own.obligations == ["name it after Zeta"]
+    assert own.facts["student"] == "zeta"  # the alias was resolved
+    other = kb.ask(
+        "zeta",
+        "train-on-outputs",
+        on="2023-08-01",
+        student="other-model",
+        monthly_active_users=1_000,
+    )
+    assert other.verdict == Verdict.PROHIBITED
+
+
+def test_precondition_threshold(kb: tos_kb.KnowledgeBase) -> None:
+    """A licence-wide user threshold: conditional without the count, decided with it."""
+    missing = kb.ask("zeta", "commercial-use", on="2023-08-01")
+    assert missing.verdict == Verdict.CONDITIONAL
+    assert missing.missing_facts == ["monthly_active_users", "authorised"]
+    assert (
+        kb.ask("zeta", "commercial-use", on="2023-08-01", monthly_active_users=700_000_000).verdict
+        == Verdict.PERMITTED
+    )
+    over = kb.ask(
+        "zeta",
+        "commercial-use",
+        on="2023-08-01",
+        monthly_active_users=700_000_001,
+        authorised=False,
+    )
+    assert over.verdict == Verdict.PROHIBITED
+    assert over.citations[0].kind == "precondition"
+    assert (
+        kb.ask(
+            "zeta",
+            "commercial-use",
+            on="2023-08-01",
+            monthly_active_users=700_000_001,
+            authorised=True,
+        ).verdict
+        == Verdict.PERMITTED
+    )
+
+
+def test_explain_gives_both_sides(kb: tos_kb.KnowledgeBase) -> None:
+    """explain() says plainly what the answer is on each side of a threshold."""
+    text = kb.ask("zeta", "commercial-use", on="2023-08-01", authorised=False).explain()
+    assert "if monthly_active_users ≤ 700_000_000: permitted" in text
+    assert "if monthly_active_users > 700_000_000: prohibited" in text
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda kb: kb.ask("acme-apj", "train-on-outputs", on="2023-06-01"),
+            "unknown subject 'acme-apj'; did you mean 'acme-api'?",
+        ),
+        (
+            lambda kb: kb.ask("acme", "train-on-output", on="2023-06-01"),
+            "unknown action 'train-on-output'; did you mean 'train-on-outputs'?",
+        ),
+        (
+            lambda kb: kb.ask("acme", "train-on-outputs", on="2023-06-01", compete=True),
+            "unknown fact 'compete'; did you mean 'competing'?",
+        ),
+        (
+            lambda kb: kb.ask("acme", "train-on-outputs", on="2023-06-01", competing="yes"),
+            "fact 'competing' takes true or false",
+        ),
+        (
+            lambda kb: kb.ask("acme", "train-on-outputs", on="June 2023"),
+            "'on' must be a date written YYYY-MM-DD",
+        ),
+    ],
+)
+def test_bad_names_raise_clear_errors(kb: tos_kb.KnowledgeBase, call, message: str) -> None:
+    """Unknown names and bad values raise one clear error that lists what is valid."""
+    with pytest.raises(ValueError) as err:
+        call(kb)
+    assert message in str(err.value)
+
+
+def test_unknown_subject_lists_valid_ones(kb: tos_kb.KnowledgeBase) -> None:
+    """The error for an unknown subject lists every valid subject."""
+    with pytest.raises(tos_kb.UnknownNameError, match="Valid subjects: acme-api, other-model"):
+        kb.ask("nothing-like-it", "train-on-outputs", on="2023-06-01")
+
+
+def test_load_raises_on_broken_records(terms) -> None:
+    """load() refuses a broken archive, listing every problem."""
+    (terms / "acme/terms/document.yaml").write_text("id: acme/terms\nkind: nope\ntitle: x\n")
+    with pytest.raises(tos_kb.KnowledgeBaseError, match="unknown document kind 'nope'"):
+        tos_kb.load(terms)
+
+
+def test_versions_in_date_order(kb: tos_kb.KnowledgeBase) -> None:
+    """versions() lists every archived version, by document then date."""
+    keys = [f"{r.document}@{r.version}" for r in kb.versions()]
+    assert keys == [
+        "acme/policy@2023-01-01",
+        "acme/terms@2023-03-14",
+        "acme/terms@2024-01-31",
+        "zeta/license@2023-07-18",
+    ]

@@ -1,0 +1,39 @@
+"""The committed JSON Schemas match the models, and real records satisfy them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tos_kb import schema
+from tos_kb.yamlsafe import read_yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", list(schema.SCHEMAS))
+def test_committed_schema_matches_models(name: str) -> None:
+    """schema/*.json is regenerated from the models: run `tos-kb schema` if this fails."""
+    committed = (REPO / "schema" / f"{name}.schema.json").read_text(encoding="utf-8")
+    assert committed == schema.render(name)
+
+
+def test_records_validate_against_the_json_schema(terms: Path) -> None:
+    """What the loader accepts, an editor validating with the JSON Schema accepts too."""
+    validator = jsonschema.Draft202012Validator(schema.build("record"))
+    records = list(terms.rglob("record.yaml"))
+    assert records
+    for path in records:
+        errors = list(validator.iter_errors(read_yaml(path).data))
+        assert errors == [], (path, errors[0].message if errors else None)
+
+
+def test_every_record_names_its_schema_for_editors() -> None:
+    """Each record in terms/ starts with the yaml-language-server schema comment."""
+    for path in (REPO / "terms").rglob("record.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first.split("=", 1)[1]).resolve()
+        assert target == (REPO / "schema" / "record.schema.json").resolve(), path

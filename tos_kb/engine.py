@@ -1,0 +1,168 @@
+"""Evaluation: what one version, then all governing documents, say of an action.
+
+Why separate from the knowledge base: evaluation is a pure function of
+compiled rules and facts, so it can be reasoned about (and property-tested)
+without the loader. Semantics, in order:
+
+1. Within a version, the rules of the action (or of its nearest ancestor
+   that has rules) are split by their condition into *apply* (true),
+   *may apply* (a fact it needs is missing) and *do not apply* (false).
+2. A prohibition wins over a condition, a condition over a permission; a
+   prohibition or permission that only *may* apply makes the answer
+   conditional on the facts it needs.
+3. A precondition that fails prohibits; one with missing facts makes a
+   permission conditional.
+4. Across documents the same order holds (forbid overrides, as in Cedar);
+   a document whose rules are all silent adds nothing; if all are silent,
+   or a governing document has no version in force, the answer is unknown
+   unless a prohibition in force decides it anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import conditions as cond
+from .decision import Citation
+from .models import Precondition, Rule, RuleVerdict, Verdict
+
+# A document's own outcome: a rule verdict, with SILENT meaning "adds nothing".
+_RANK = {
+    RuleVerdict.SILENT: 0,
+    RuleVerdict.PERMITTED: 1,
+    RuleVerdict.CONDITIONAL: 2,
+    RuleVerdict.PROHIBITED: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule with its parsed condition and its ready-made citation."""
+
+    rule: Rule
+    when: cond.Condition | None
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPrecondition:
+    """A precondition with its parsed condition, the actions it covers, and its citation."""
+
+    pre: Precondition
+    unless: cond.Condition
+    actions: frozenset[str] | None
+    citation: Citation
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one version says of one action under the facts given."""
+
+    verdict: RuleVerdict
+    citations: list[Citation] = field(default_factory=list)
+    obligations: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _add_unique(target: list[str], items: list[str]) -> None:
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def evaluate_version(
+    rules: list[CompiledRule], preconditions: list[CompiledPrecondition], facts: Mapping[str, Any]
+) -> Outcome:
+    """Apply one version's rules and preconditions for one action (already selected)."""
+    applies: dict[RuleVerdict, list[CompiledRule]] = {}
+    maybe: dict[RuleVerdict, list[CompiledRule]] = {}
+    for compiled in rules:
+        truth = True if compiled.when is None else compiled.when.evaluate(facts)
+        if truth is True:
+            applies.setdefault(compiled.rule.verdict, []).append(compiled)
+        elif truth is None:
+            maybe.setdefault(compiled.rule.verdict, []).append(compiled)
+
+    outcome = _from_rules(applies, maybe, facts)
+    for pre in preconditions:
+        truth = pre.unless.evaluate(facts)
+        if truth is False:
+            outcome = Outcome(
+                RuleVerdict.PROHIBITED,
+                [pre.citation],
+                notes=[f"rights withheld: {pre.unless.describe()} does not hold"],
+            )
+            break
+        if truth is None and outcome.verdict in (RuleVerdict.PERMITTED, RuleVerdict.CONDITIONAL):
+            outcome.verdict = RuleVerdict.CONDITIONAL
+            outcome.citations.append(pre.citation)
+            _add_unique(outcome.missing, cond.missing_facts(pre.unless, facts))
+            _add_unique(outcome.conditions, [f"rights are withheld unless {pre.unless.describe()}"])
+    return outcome
+
+
+def _from_rules(
+    applies: dict[RuleVerdict, list[CompiledRule]],
+    maybe: dict[RuleVerdict, list[CompiledRule]],
+    facts: Mapping[str, Any],
+) -> Outcome:
+    if RuleVerdict.PROHIBITED in applies:
+        return Outcome(
+            RuleVerdict.PROHIBITED, [c.citation for c in applies[RuleVerdict.PROHIBITED]]
+        )
+    open_rules = [
+        *maybe.get(RuleVerdict.PROHIBITED, []),
+        *applies.get(RuleVerdict.CONDITIONAL, []),
+        *maybe.get(RuleVerdict.CONDITIONAL, []),
+    ]
+    if open_rules:
+        outcome = Outcome(RuleVerdict.CONDITIONAL, [c.citation for c in open_rules])
+        for c in open_rules:
+            if c.when is not None:
+                _add_unique(outcome.missing, cond.missing_facts(c.when, facts))
+                if c.rule.verdict == RuleVerdict.PROHIBITED:
+                    _add_unique(outcome.conditions, [f"prohibited if {c.when.describe()}"])
+            if c.rule.condition:
+                _add_unique(outcome.conditions, [c.rule.condition])
+        for c in [*applies.get(RuleVerdict.PERMITTED, []), *maybe.get(RuleVerdict.PERMITTED, [])]:
+            _add_unique(outcome.obligations, c.rule.obligations)
+        return outcome
+    if RuleVerdict.PERMITTED in applies:
+        permitted = applies[RuleVerdict.PERMITTED]
+        outcome = Outcome(RuleVerdict.PERMITTED, [c.citation for c in permitted])
+        for c in permitted:
+            _add_unique(outcome.obligations, c.rule.obligations)
+        return outcome
+    if RuleVerdict.PERMITTED in maybe:
+        permitted = maybe[RuleVerdict.PERMITTED]
+        outcome = Outcome(RuleVerdict.CONDITIONAL, [c.citation for c in permitted])
+        for c in permitted:
+            assert c.when is not None
+            _add_unique(outcome.missing, cond.missing_facts(c.when, facts))
+            _add_unique(outcome.conditions, [f"permitted if {c.when.describe()}"])
+            _add_unique(outcome.obligations, c.rule.obligations)
+        return outcome
+    silent = applies.get(RuleVerdict.SILENT, []) + maybe.get(RuleVerdict.SILENT, [])
+    return Outcome(
+        RuleVerdict.SILENT,
+        [c.citation for c in silent],
+        notes=[c.rule.note for c in silent if c.rule.note],
+    )
+
+
+def combine(outcomes: list[Outcome]) -> RuleVerdict:
+    """The strongest verdict among documents: prohibited > conditional > permitted > silent."""
+    best = RuleVerdict.SILENT
+    for outcome in outcomes:
+        if _RANK[outcome.verdict] > _RANK[best]:
+            best = outcome.verdict
+    return best
+
+
+def to_verdict(verdict: RuleVerdict) -> Verdict:
+    """A combined rule verdict as a decision verdict (silence is unknown, never permission)."""
+    return Verdict.UNKNOWN if verdict == RuleVerdict.SILENT else Verdict(verdict.value)

@@ -1,0 +1,54 @@
+"""The finite space of fact values that can change an answer.
+
+Why: conditions compare facts with a handful of constants (a threshold, a
+list of models, true/false). Only those constants, the values just beside
+them, and "not given" can change a verdict, so answering "what if?"
+(``explain``) and "is B stricter than A?" (diffs) needs only this small space,
+never a search over all integers or all model names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from . import conditions as cond
+from .models import FactDef, FactType
+
+OTHER_STUDENT = "another-model"
+
+
+def relevant_values(
+    definition: FactDef, name: str, conditions: Iterable[cond.Condition]
+) -> list[tuple[Any, str]]:
+    """Representative values of one fact with readable labels, smallest set that matters."""
+    tests = [t for c in conditions for t in cond.tests(c) if t.fact == name]
+    if definition.type == FactType.BOOLEAN:
+        return [(True, f"{name}"), (False, f"not {name}")]
+    if definition.type == FactType.ENUM:
+        return [(v, f"{name} = {v}") for v in definition.values or []]
+    if definition.type == FactType.INTEGER:
+        bounds = sorted({t.value for t in tests if t.op in ("lt", "lte", "gt", "gte", "eq", "ne")})
+        if not bounds:
+            return [(0, f"{name} = 0")]
+        values: list[tuple[Any, str]] = []
+        for bound in bounds:
+            values.append((bound, f"{name} ≤ {_num(bound)}"))
+            values.append((bound + 1, f"{name} > {_num(bound)}"))
+        return _dedupe(values)
+    named = [v for t in tests if t.op in ("in", "not_in") for v in t.value]
+    named += [t.value for t in tests if t.op in ("eq", "ne")]
+    values = [(v, f"{name} = {v}") for v in dict.fromkeys(named)]
+    values.append((OTHER_STUDENT if name == "student" else "other", f"{name} is another value"))
+    return values
+
+
+def _num(value: Any) -> str:
+    return f"{value:,}".replace(",", "_") if isinstance(value, int) else str(value)
+
+
+def _dedupe(values: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    seen: dict[Any, str] = {}
+    for value, label in values:
+        seen.setdefault(value, label)
+    return list(seen.items())

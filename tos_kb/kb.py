@@ -1,0 +1,451 @@
+"""The knowledge base: an index built once, and point-in-time questions against it.
+
+Why an index: questions are answered often and fast (a few microseconds
+each), so everything that does not depend on the question — name
+resolution, each document's timeline, each version's rules per action with
+parent actions resolved — is computed once at load. Texts are not read
+until someone asks for one.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from . import conditions as cond
+from .decision import Branch, Citation, Decision
+from .engine import (
+    CompiledPrecondition,
+    CompiledRule,
+    Outcome,
+    combine,
+    evaluate_version,
+    to_verdict,
+)
+from .loader import Archive, VersionEntry, load_archive
+from .models import FactType, Governance, RuleVerdict, Subject, Verdict, VersionRecord
+from .problems import KnowledgeBaseError, did_you_mean
+from .timeline import DocumentTimeline, Placed
+from .validate import check_structure
+
+
+class UnknownNameError(ValueError):
+    """A subject, action, fact or version name the knowledge base does not know."""
+
+
+class FactValueError(ValueError):
+    """A fact given with a value of the wrong type."""
+
+
+def _unknown(what: str, name: str, valid: Iterable[str]) -> UnknownNameError:
+    valid = sorted(valid)
+    hint = did_you_mean(name, valid)
+    return UnknownNameError(
+        f"unknown {what} {name!r}"
+        + (f"; {hint}" if hint else "")
+        + f" Valid {what}s: {', '.join(valid)}"
+    )
+
+
+def parse_on(on: date | str) -> date:
+    """A question's date from a ``date``/``datetime`` or an ISO ``YYYY-MM-DD`` string."""
+    if isinstance(on, datetime):
+        return on.date()
+    if isinstance(on, date):
+        return on
+    try:
+        return date.fromisoformat(str(on))
+    except ValueError:
+        raise ValueError(f"'on' must be a date written YYYY-MM-DD, found {on!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledVersion:
+    """A version's rules indexed by action, with parents already resolved."""
+
+    key: str
+    entry: VersionEntry
+    rules: dict[str, list[CompiledRule]]
+    preconditions: dict[str, list[CompiledPrecondition]]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledGovernance:
+    """One governing document of a subject, with its timeline."""
+
+    gov: Governance
+    when: cond.Condition | None
+    timeline: DocumentTimeline
+
+
+class KnowledgeBase:
+    """A loaded knowledge base. Build it with ``tos_kb.load()``."""
+
+    def __init__(self, archive: Archive):
+        self.archive = archive
+        self.root = archive.root
+        self._names: dict[str, str] = {}
+        for subject in archive.subjects.values():
+            self._names[subject.id] = subject.id
+            for alias in subject.aliases:
+                self._names.setdefault(alias, subject.id)
+        for provider in archive.providers.values():
+            if provider.main_subject:
+                self._names.setdefault(provider.id, provider.main_subject)
+        self._versions: dict[str, CompiledVersion] = {}
+        self._timelines: dict[str, DocumentTimeline] = {}
+        for doc_id, entries in archive.versions.items():
+            for entry in entries:
+                self._versions[entry.key] = self._compile(entry)
+            self._timelines[doc_id] = DocumentTimeline([(e.key, e.record) for e in entries])
+        self._governance: dict[str, list[CompiledGovernance]] = {
+            subject.id: [
+                CompiledGovernance(
+                    g, g.parsed_when, self._timelines.get(g.document, DocumentTimeline([]))
+                )
+                for g in subject.governed_by
+            ]
+            for subject in archive.subjects.values()
+        }
+
+    # --- compilation ---------------------------------------------------------------
+
+    def _ancestry(self, action: str) -> list[str]:
+        chain: list[str] = []
+        current: str | None = action
+        while current is not None and current not in chain and current in self.archive.actions:
+            chain.append(current)
+            current = self.archive.actions[current].parent
+        return chain
+
+    def _compile(self, entry: VersionEntry) -> CompiledVersion:
+        record = entry.record
+        own: dict[str, list[CompiledRule]] = {}
+        for rule in record.rules:
+            citation = Citation(
+                document=record.document,
+                version=record.version,
+                section=rule.section,
+                quote=rule.quote,
+                source_url=record.source_url,
+                verdict=rule.verdict.value,
+                action=rule.action,
+                quote_file=rule.quote_file,
+                note=rule.note,
+                condition=rule.parsed_when.describe() if rule.parsed_when else None,
+            )
+            own.setdefault(rule.action, []).append(CompiledRule(rule, rule.parsed_when, citation))
+        rules: dict[str, list[CompiledRule]] = {}
+        preconditions: dict[str, list[CompiledPrecondition]] = {}
+        compiled_pre = [
+            CompiledPrecondition(
+                pre,
+                pre.parsed_unless,
+                frozenset(pre.actions) if pre.actions else None,
+                Citation(
+                    document=record.document,
+                    version=record.version,
+                    section=pre.section,
+                    quote=pre.quote,
+                    source_url=record.source_url,
+                    verdict="precondition",
+                    action=",".join(pre.actions or ["*"]),
+                    kind="precondition",
+                    quote_file=pre.quote_file,
+                    note=pre.note,
+                    condition=f"unless {pre.parsed_unless.describe()}",
+                ),
+            )
+            for pre in record.preconditions
+        ]
+        for action in self.archive.actions:
+            chain = self._ancestry(action)
+            for candidate in chain:
+                if candidate in own:
+                    rules[action] = own[candidate]
+                    break
+            preconditions[action] = [
+                p for p in compiled_pre if p.actions is None or p.actions.intersection(chain)
+            ]
+        return CompiledVersion(entry.key, entry, rules, preconditions)
+
+    # --- names ---------------------------------------------------------------------------
+
+    def resolve_subject(self, name: str) -> str:
+        """The subject id that ``name`` (an id, alias or provider id) means."""
+        try:
+            return self._names[name]
+        except KeyError:
+            raise _unknown("subject", name, self.archive.subjects) from None
+
+    def _check_action(self, action: str) -> None:
+        if action not in self.archive.actions:
+            raise _unknown("action", action, self.archive.actions)
+
+    def _check_facts(self, facts: Mapping[str, Any]) -> dict[str, Any]:
+        clean: dict[str, Any] = {}
+        for name, value in facts.items():
+            definition = self.archive.facts.get(name)
+            if definition is None:
+                raise _unknown("fact", name, self.archive.facts)
+            if value is None:
+                continue
+            kind = definition.type
+            if kind == FactType.BOOLEAN and not isinstance(value, bool):
+                raise FactValueError(f"fact {name!r} takes true or false, found {value!r}")
+            if kind == FactType.INTEGER and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                raise FactValueError(f"fact {name!r} takes a number, found {value!r}")
+            if kind == FactType.ENUM and value not in (definition.values or []):
+                raise FactValueError(
+                    f"fact {name!r} takes one of "
+                    f"{', '.join(definition.values or [])}; found {value!r}"
+                )
+            if kind == FactType.STRING:
+                if not isinstance(value, str):
+                    raise FactValueError(f"fact {name!r} takes text, found {value!r}")
+                if name == "student":
+                    value = self._names.get(value, value)
+            clean[name] = value
+        return clean
+
+    # --- questions ------------------------------------------------------------------------
+
+    def ask(self, subject: str, action: str, on: date | str, **facts: Any) -> Decision:
+        """Was ``action`` permitted with ``subject`` on day ``on``, given ``facts``?"""
+        return self._ask(subject, action, on, facts, explain_branches=True)
+
+    def _ask(
+        self,
+        subject: str,
+        action: str,
+        on: date | str,
+        facts: Mapping[str, Any],
+        explain_branches: bool,
+    ) -> Decision:
+        subject_id = self.resolve_subject(subject)
+        self._check_action(action)
+        day = parse_on(on)
+        given = self._check_facts(facts)
+        decision = self._decide(subject_id, action, day, given)
+        if explain_branches and decision.verdict == Verdict.CONDITIONAL:
+            decision.branches = self._branches(subject_id, action, day, given, decision)
+        return decision
+
+    def _decide(self, subject_id: str, action: str, day: date, facts: dict[str, Any]) -> Decision:
+        decision = Decision(
+            subject=subject_id, action=action, on=day, facts=dict(facts), verdict=Verdict.UNKNOWN
+        )
+        outcomes: list[tuple[CompiledGovernance, Placed, Outcome, cond.Truth]] = []
+        gaps: list[str] = []
+        for compiled in self._governance[subject_id]:
+            gov = compiled.gov
+            if day < gov.from_ or (gov.until is not None and day >= gov.until):
+                continue
+            scope: cond.Truth = True
+            if compiled.when is not None:
+                scope = compiled.when.evaluate(facts)
+                if scope is False:
+                    continue
+            if gov.uncertainty:
+                decision.caveats.append(
+                    f"{gov.document} governs {subject_id} from {gov.from_}: {gov.uncertainty}"
+                )
+            placed = compiled.timeline.at(day)
+            if placed is None:
+                if scope is True:
+                    gaps.append(gov.document)
+                decision.reasons.append(
+                    f"{gov.document} governs {subject_id} on {day}"
+                    + ("" if scope else f" if {compiled.when.describe()}")
+                    + " but no version of it in force then is archived"
+                )
+                continue
+            version = self._versions[placed.key]
+            decision.consulted.append(placed.key)
+            if placed.start.caveat:
+                decision.caveats.append(placed.start.caveat)
+            outcome = evaluate_version(
+                version.rules.get(action, []), version.preconditions.get(action, []), facts
+            )
+            if scope is None and outcome.verdict != RuleVerdict.SILENT:
+                assert compiled.when is not None
+                _scope_conditional(outcome, compiled.when, gov.document, facts)
+            outcomes.append((compiled, placed, outcome, scope))
+        if not outcomes and not gaps:
+            decision.reasons.append(f"no document governs {subject_id} on {day} in this archive")
+            return decision
+        verdict = combine([o for _, _, o, _ in outcomes])
+        for compiled, placed, outcome, _ in outcomes:
+            label = outcome.verdict.value if outcome.verdict != RuleVerdict.SILENT else "silent"
+            decision.reasons.append(
+                f"{placed.key} ({compiled.gov.role}): {label}"
+                + (f" — {outcome.notes[0]}" if outcome.notes else "")
+            )
+        if gaps and verdict != RuleVerdict.PROHIBITED:
+            decision.verdict = Verdict.UNKNOWN
+            decision.reasons.append(
+                "unknown: a governing document has no archived version in force on that date"
+            )
+            return decision
+        decision.verdict = to_verdict(verdict)
+        if verdict == RuleVerdict.SILENT:
+            decision.reasons.append(
+                "unknown: the governing documents in force are silent on "
+                "this action, and silence is not permission"
+            )
+            return decision
+        for _, _, outcome, _ in outcomes:
+            if outcome.verdict == verdict:
+                decision.citations.extend(outcome.citations)
+                _merge(decision.missing_facts, outcome.missing)
+                _merge(decision.conditions, outcome.conditions)
+            if verdict != RuleVerdict.PROHIBITED and outcome.verdict in (
+                RuleVerdict.PERMITTED,
+                RuleVerdict.CONDITIONAL,
+            ):
+                _merge(decision.obligations, outcome.obligations)
+        return decision
+
+    def _branches(
+        self, subject_id: str, action: str, day: date, facts: dict[str, Any], decision: Decision
+    ) -> list[Branch]:
+        """The answer on each side of the missing facts (at most two facts, for legibility)."""
+        from .factspace import relevant_values
+
+        missing = decision.missing_facts[:2]
+        if not missing:
+            return []
+        mentioned = self.conditions_for(subject_id, action, day)
+        choices = [
+            [
+                (name, value, label)
+                for value, label in relevant_values(self.archive.facts[name], name, mentioned)
+            ]
+            for name in missing
+        ]
+        branches: list[Branch] = []
+        for combo in itertools.product(*choices):
+            assumed = dict(facts)
+            for name, value, _ in combo:
+                assumed[name] = value
+            result = self._decide(subject_id, action, day, assumed)
+            label = " and ".join(text for _, _, text in combo)
+            branches.append(Branch(label, result.verdict, tuple(result.obligations)))
+        return branches
+
+    def conditions_for(
+        self, subject: str, action: str, day: date | None = None
+    ) -> list[cond.Condition]:
+        """Every condition that can bear on (subject, action), optionally on one day."""
+        subject_id = self.resolve_subject(subject)
+        found: list[cond.Condition] = []
+        for compiled in self._governance[subject_id]:
+            if compiled.when is not None:
+                found.append(compiled.when)
+            placed_list = (
+                [compiled.timeline.at(day)] if day is not None else compiled.timeline.placed
+            )
+            for placed in placed_list:
+                if placed is None:
+                    continue
+                version = self._versions[placed.key]
+                found += [r.when for r in version.rules.get(action, []) if r.when is not None]
+                found += [p.unless for p in version.preconditions.get(action, [])]
+        return found
+
+    # --- browsing ------------------------------------------------------------------------
+
+    def versions(self, document: str | None = None) -> list[VersionRecord]:
+        """Every archived version (of one document if named), in document and date order."""
+        if document is not None and document not in self.archive.versions:
+            raise _unknown("document", document, self.archive.versions)
+        docs = [document] if document else sorted(self.archive.versions)
+        return [
+            self._versions[p.key].entry.record for doc in docs for p in self._timelines[doc].placed
+        ] + [self._versions[k].entry.record for doc in docs for k in self._timelines[doc].undated]
+
+    def version(self, key: str) -> VersionEntry:
+        """A version by ``provider/document@version`` (its text is read on demand)."""
+        try:
+            return self._versions[key].entry
+        except KeyError:
+            raise _unknown("version", key, self._versions) from None
+
+    def timeline(self, document: str) -> DocumentTimeline:
+        """A document's versions placed on the calendar."""
+        if document not in self._timelines:
+            raise _unknown("document", document, self._timelines)
+        return self._timelines[document]
+
+    def subjects(self) -> list[Subject]:
+        """Every subject, by id."""
+        return [self.archive.subjects[k] for k in sorted(self.archive.subjects)]
+
+    def subject(self, name: str) -> Subject:
+        """A subject by id or alias."""
+        return self.archive.subjects[self.resolve_subject(name)]
+
+    @property
+    def actions(self) -> dict[str, Any]:
+        """The action vocabulary, by id."""
+        return dict(self.archive.actions)
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The fact vocabulary, by id."""
+        return dict(self.archive.facts)
+
+    @property
+    def documents(self) -> dict[str, Any]:
+        """Every document, by id."""
+        return dict(self.archive.documents)
+
+
+def _merge(target: list[str], items: list[str]) -> None:
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def _scope_conditional(
+    outcome: Outcome, when: cond.Condition, document: str, facts: Mapping[str, Any]
+) -> None:
+    """A document that governs only under facts not given makes its verdict conditional."""
+    if outcome.verdict == RuleVerdict.PROHIBITED:
+        outcome.verdict = RuleVerdict.CONDITIONAL
+        _merge(outcome.conditions, [f"prohibited by {document} if {when.describe()}"])
+    elif outcome.verdict in (RuleVerdict.PERMITTED, RuleVerdict.CONDITIONAL):
+        outcome.verdict = RuleVerdict.CONDITIONAL
+        _merge(outcome.conditions, [f"{document} applies if {when.describe()}"])
+    _merge(outcome.missing, cond.missing_facts(when, facts))
+
+
+def default_terms_path() -> Path:
+    """The ``terms/`` folder shipped with this checkout."""
+    return Path(__file__).resolve().parent.parent / "terms"
+
+
+def load(
+    path: str | Path | None = None, *, rev: str | None = None, strict: bool = True
+) -> KnowledgeBase:
+    """Load a knowledge base: the shipped ``terms/``, a folder, or ``terms/`` at a git revision.
+
+    With ``strict`` (the default) any problem in the records raises
+    ``KnowledgeBaseError`` listing them all: answers from a broken archive
+    would not be trustworthy.
+    """
+    if rev is not None:
+        from .gitrev import checkout_terms
+
+        path = checkout_terms(rev, path)
+    archive = load_archive(Path(path) if path is not None else default_terms_path())
+    check_structure(archive)
+    if strict and archive.problems:
+        raise KnowledgeBaseError(archive.problems)
+    return KnowledgeBase(archive)

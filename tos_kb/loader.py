@@ -1,0 +1,366 @@
+"""Reading ``terms/`` into typed records, collecting every problem on the way.
+
+Why separate from validation: loading must be fast (it runs on every
+``tos_kb.load()``), so it parses YAML and checks the format only. The slower
+checks that read the archived texts (hashes, quotes) live in ``validate``.
+Problems are collected, never raised one by one, so a contributor sees them
+all at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import models
+from .conditions import ConditionError
+from .problems import Problem, did_you_mean, relative
+from .yamlsafe import Located, YamlError, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+RECORD_FILE = "record.yaml"
+TEXT_FILE = "text.txt"
+DOCUMENT_FILE = "document.yaml"
+PROVIDER_FILE = "provider.yaml"
+VOCABULARY_DIR = "vocabulary"
+SUBJECTS_DIR = "subjects"
+RESERVED_DIRS = {VOCABULARY_DIR, SUBJECTS_DIR}
+
+_ALL_FIELDS = sorted(
+    {
+        name_or_alias
+        for model in vars(models).values()
+        if isinstance(model, type) and issubclass(model, BaseModel)
+        for name, info in model.model_fields.items()
+        for name_or_alias in (info.alias or name,)
+    }
+)
+
+
+@dataclass
+class VersionEntry:
+    """A version record with where it came from; its texts are read only on demand."""
+
+    record: models.VersionRecord
+    folder: Path
+    source: Located
+
+    @property
+    def key(self) -> str:
+        """The version's identity, ``provider/document@version``."""
+        return f"{self.record.document}@{self.record.version}"
+
+    def text_path(self, name: str | None = None) -> Path:
+        """Path of text.txt or of another text of this version."""
+        return self.folder / (name or TEXT_FILE)
+
+    def read_text(self, name: str | None = None) -> str:
+        """The verbatim text (UTF-8), read from disk each time it is asked for."""
+        return self.text_path(name).read_text(encoding="utf-8")
+
+
+@dataclass
+class Archive:
+    """Everything in ``terms/``, parsed, plus the problems met while reading it."""
+
+    root: Path
+    actions: dict[str, models.ActionDef] = field(default_factory=dict)
+    facts: dict[str, models.FactDef] = field(default_factory=dict)
+    kinds: dict[str, models.DocumentKind] = field(default_factory=dict)
+    providers: dict[str, models.Provider] = field(default_factory=dict)
+    documents: dict[str, models.Document] = field(default_factory=dict)
+    versions: dict[str, list[VersionEntry]] = field(default_factory=dict)
+    subjects: dict[str, models.Subject] = field(default_factory=dict)
+    sources: dict[str, tuple[Path, Located]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def where(self, path: Path) -> str:
+        """A path as shown in messages."""
+        return relative(path, self.root)
+
+    def add(
+        self,
+        path: Path,
+        message: str,
+        located: Located | None = None,
+        loc: tuple[str | int, ...] = (),
+        **extra: Any,
+    ) -> None:
+        """Record a problem at ``loc`` inside the file ``path``."""
+        line, column = located.position(loc) if located else (None, None)
+        self.problems.append(
+            Problem(
+                file=self.where(path),
+                message=message,
+                line=line,
+                column=column,
+                field=_dotted(loc) or None,
+                **extra,
+            )
+        )
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _show(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _read(archive: Archive, path: Path) -> Located | None:
+    try:
+        located = read_yaml(path)
+    except YamlError as exc:
+        archive.problems.append(
+            Problem(
+                file=archive.where(path),
+                message=exc.message,
+                line=exc.line,
+                column=exc.column,
+                code="yaml",
+            )
+        )
+        return None
+    except OSError as exc:
+        archive.problems.append(
+            Problem(file=archive.where(path), message=f"cannot read file: {exc.strerror}")
+        )
+        return None
+    return located
+
+
+def _validation_problems(
+    archive: Archive,
+    path: Path,
+    located: Located,
+    exc: ValidationError,
+    base: tuple[str | int, ...] = (),
+) -> None:
+    for error in exc.errors(include_url=False):
+        loc = (*base, *error["loc"])
+        kind = error["type"]
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, ConditionError):
+            loc = (*loc, *cause.path)
+        found = None if kind == "missing" else _show(error.get("input"))
+        hint = None
+        allowed = None
+        message = error["msg"]
+        if kind == "extra_forbidden":
+            message = f"unknown field '{loc[-1]}'"
+            found = None
+            hint = did_you_mean(str(loc[-1]), _ALL_FIELDS)
+        elif kind == "missing":
+            message = f"required field '{loc[-1]}' is missing"
+        elif kind in ("literal_error", "enum"):
+            allowed = str(error.get("ctx", {}).get("expected", ""))
+            hint = did_you_mean(
+                str(error.get("input")),
+                [a.strip(" '") for a in allowed.replace(" or ", ",").split(",")],
+            )
+        elif kind == "string_pattern_mismatch":
+            message = "the value does not have the expected form"
+            allowed = _PATTERN_HELP.get(str(error.get("ctx", {}).get("pattern")))
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        archive.add(
+            path, message, located, loc, found=found, allowed=allowed, hint=hint, code="schema"
+        )
+
+
+_PATTERN_HELP = {
+    models.SLUG_PATTERN: "a lowercase id: letters, digits, '-' and '.', e.g. llama-3.1",
+    models.DOCUMENT_ID_PATTERN: "provider/document, lowercase, e.g. meta/llama-2-license",
+    models.SHA256_PATTERN: "64 lowercase hex digits (sha256sum of the text file)",
+    models.FILE_PATTERN: "a lowercase file name ending in .txt or .md, e.g. text.txt",
+}
+
+
+def _model(
+    archive: Archive,
+    cls: type[M],
+    path: Path,
+    located: Located,
+    data: Any,
+    base: tuple[str | int, ...] = (),
+) -> M | None:
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        _validation_problems(archive, path, located, exc, base)
+        return None
+
+
+def _read_list(archive: Archive, cls: type[M], path: Path) -> list[M]:
+    located = _read(archive, path)
+    if located is None:
+        return []
+    if not isinstance(located.data, list):
+        archive.add(path, "expected a list of entries (lines starting with '- ')", located)
+        return []
+    items = [_model(archive, cls, path, located, item, (i,)) for i, item in enumerate(located.data)]
+    return [item for item in items if item is not None]
+
+
+def _read_one(archive: Archive, cls: type[M], path: Path) -> tuple[M | None, Located | None]:
+    located = _read(archive, path)
+    if located is None:
+        return None, None
+    if not isinstance(located.data, dict):
+        archive.add(path, "expected a mapping of fields (key: value lines)", located)
+        return None, located
+    return _model(archive, cls, path, located, located.data), located
+
+
+def _index(archive: Archive, items: list[M], path: Path, what: str) -> dict[str, M]:
+    out: dict[str, M] = {}
+    for item in items:
+        key = item.id  # type: ignore[attr-defined]
+        if key in out:
+            archive.add(path, f"{what} '{key}' is defined twice")
+        out[key] = item
+    return out
+
+
+def load_archive(root: Path | str) -> Archive:
+    """Read the whole knowledge base under ``root``; problems are collected, not raised."""
+    root = Path(root)
+    archive = Archive(root=root)
+    if not root.is_dir():
+        archive.problems.append(
+            Problem(
+                file=str(root), message="no such folder", hint="pass the path of a terms/ folder"
+            )
+        )
+        return archive
+    vocab = root / VOCABULARY_DIR
+    archive.actions = _index(
+        archive,
+        _read_list(archive, models.ActionDef, vocab / "actions.yaml"),
+        vocab / "actions.yaml",
+        "action",
+    )
+    archive.facts = _index(
+        archive,
+        _read_list(archive, models.FactDef, vocab / "facts.yaml"),
+        vocab / "facts.yaml",
+        "fact",
+    )
+    archive.kinds = _index(
+        archive,
+        _read_list(archive, models.DocumentKind, vocab / "document-kinds.yaml"),
+        vocab / "document-kinds.yaml",
+        "document kind",
+    )
+    for path in sorted((root / SUBJECTS_DIR).glob("*.yaml")):
+        subject, located = _read_one(archive, models.Subject, path)
+        if subject is None or located is None:
+            continue
+        if subject.id != path.stem:
+            archive.add(
+                path,
+                "the subject id must match the file name",
+                located,
+                ("id",),
+                found=subject.id,
+                allowed=path.stem,
+            )
+        if subject.id in archive.subjects:
+            archive.add(path, f"subject '{subject.id}' is defined twice", located, ("id",))
+        archive.subjects[subject.id] = subject
+        archive.sources[f"subject:{subject.id}"] = (path, located)
+    for provider_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        if provider_dir.name in RESERVED_DIRS or provider_dir.name.startswith("."):
+            continue
+        _load_provider(archive, provider_dir)
+    return archive
+
+
+def _load_provider(archive: Archive, folder: Path) -> None:
+    path = folder / PROVIDER_FILE
+    if not path.exists():
+        archive.add(path, "missing provider.yaml", hint="every provider folder needs one")
+    else:
+        provider, located = _read_one(archive, models.Provider, path)
+        if provider is not None and located is not None:
+            if provider.id != folder.name:
+                archive.add(
+                    path,
+                    "the provider id must match the folder name",
+                    located,
+                    ("id",),
+                    found=provider.id,
+                    allowed=folder.name,
+                )
+            archive.providers[folder.name] = provider
+    for doc_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        _load_document(archive, doc_dir)
+
+
+def _load_document(archive: Archive, folder: Path) -> None:
+    doc_id = f"{folder.parent.name}/{folder.name}"
+    path = folder / DOCUMENT_FILE
+    if not path.exists():
+        archive.add(path, "missing document.yaml", hint="every document folder needs one")
+    else:
+        document, located = _read_one(archive, models.Document, path)
+        if document is not None and located is not None:
+            if document.id != doc_id:
+                archive.add(
+                    path,
+                    "the document id must match its folders",
+                    located,
+                    ("id",),
+                    found=document.id,
+                    allowed=doc_id,
+                )
+            archive.documents[doc_id] = document
+            archive.sources[f"document:{doc_id}"] = (path, located)
+    entries: list[VersionEntry] = []
+    for version_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        entry = _load_version(archive, doc_id, version_dir)
+        if entry is not None:
+            entries.append(entry)
+    archive.versions[doc_id] = entries
+
+
+def _load_version(archive: Archive, doc_id: str, folder: Path) -> VersionEntry | None:
+    path = folder / RECORD_FILE
+    if not path.exists():
+        archive.add(
+            path, "missing record.yaml", hint=f"create it with: tos-kb new {doc_id}@{folder.name}"
+        )
+        return None
+    record, located = _read_one(archive, models.VersionRecord, path)
+    if record is None or located is None:
+        return None
+    if record.document != doc_id:
+        archive.add(
+            path,
+            "the record's document must match its folders",
+            located,
+            ("document",),
+            found=record.document,
+            allowed=doc_id,
+        )
+    if record.version != folder.name:
+        archive.add(
+            path,
+            "the record's version must match its folder name",
+            located,
+            ("version",),
+            found=record.version,
+            allowed=folder.name,
+        )
+    entry = VersionEntry(record=record, folder=folder, source=located)
+    archive.sources[f"version:{entry.key}"] = (path, located)
+    return entry

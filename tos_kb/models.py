@@ -1,0 +1,409 @@
+"""The record format: pydantic models for everything a lawyer writes in ``terms/``.
+
+Why one module: these models are the single source of the format. The JSON
+Schema in ``schema/`` and the contributor field reference are generated from
+them, so documentation, editor validation and the loader cannot drift apart.
+Every model forbids unknown fields and documents every field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from . import conditions as cond
+from .dates import VERSION_ID_RE, check_fuzzy, parse_day
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
+DOCUMENT_ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*/[a-z0-9]+(?:[.-][a-z0-9]+)*$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+FILE_PATTERN = r"^[a-z0-9][a-z0-9._-]*\.(?:txt|md)$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+DocumentId = Annotated[str, StringConstraints(pattern=DOCUMENT_ID_PATTERN)]
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
+FileName = Annotated[str, StringConstraints(pattern=FILE_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Day = Annotated[
+    date,
+    BeforeValidator(parse_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+FuzzyDate = Annotated[
+    str,
+    BeforeValidator(check_fuzzy),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(?:\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|unknown)$",
+            "description": "YYYY-MM-DD, YYYY-MM when only the month is known, or 'unknown'",
+        }
+    ),
+]
+VersionId = Annotated[str, StringConstraints(pattern=VERSION_ID_RE.pattern)]
+
+_CONDITION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "minProperties": 1,
+    "description": (
+        "A condition over facts: {fact: value}, {fact: {op: value}} with op one of "
+        "eq, ne, lt, lte, gt, gte, in, not_in; or {all: [...]}, {any: [...]}, {not: {...}}."
+    ),
+}
+ConditionField = Annotated[dict[str, Any], WithJsonSchema(_CONDITION_SCHEMA)]
+
+
+class Record(BaseModel):
+    """Base of every hand-written record: unknown fields are errors, values are strict."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _parse_condition(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    cond.parse(value)  # a ConditionError (a ValueError) keeps its path for the loader
+    return value
+
+
+# --- vocabularies -----------------------------------------------------------
+
+
+class ActionDef(Record):
+    """One action of the closed vocabulary (terms/vocabulary/actions.yaml)."""
+
+    id: Slug = Field(description="Stable id, part of the public contract.")
+    label: Text = Field(description="Short human name.")
+    definition: Text = Field(description="What doing this action means, in plain words.")
+    parent: Slug | None = Field(
+        None, description="A broader action whose rules apply when this one has none."
+    )
+    core: bool = Field(
+        False, description="Core actions must be covered by every version of a governing document."
+    )
+    deprecated: bool = Field(False, description="Kept for old records; not to be used in new ones.")
+
+
+class FactType(StrEnum):
+    """The types a fact's value may have."""
+
+    BOOLEAN = "boolean"
+    INTEGER = "integer"
+    STRING = "string"
+    ENUM = "enum"
+
+
+class FactDef(Record):
+    """One fact of the closed vocabulary (terms/vocabulary/facts.yaml)."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")] = Field(
+        description="Name used in conditions and in questions (snake_case)."
+    )
+    type: FactType = Field(description="Type of the value.")
+    values: list[Slug] | None = Field(None, description="Allowed values, for enum facts only.")
+    meaning: Text = Field(description="What the fact means, as the asker should read it.")
+
+    @model_validator(mode="after")
+    def _enum_has_values(self) -> FactDef:
+        if (self.type == FactType.ENUM) != bool(self.values):
+            raise ValueError("'values' is required for enum facts and only for them")
+        return self
+
+
+class DocumentKind(Record):
+    """One kind of document (terms/vocabulary/document-kinds.yaml)."""
+
+    id: Slug = Field(description="Kind id.")
+    label: Text = Field(description="Human name.")
+    governs: bool = Field(
+        description="Whether documents of this kind carry rules (false: evidence only)."
+    )
+
+
+# --- providers and documents -------------------------------------------------
+
+
+class Provider(Record):
+    """An organisation that publishes terms (terms/<provider>/provider.yaml)."""
+
+    id: Slug = Field(description="Provider id; the folder name.")
+    name: Text = Field(description="Legal or usual name.")
+    website: Text | None = Field(None, description="Main website.")
+    main_subject: Slug | None = Field(
+        None, description="The subject the provider id is an alias of (openai -> openai-api)."
+    )
+    notes: str | None = Field(None, description="Anything a reader should know.")
+
+
+class Document(Record):
+    """One legal text revised over time (terms/<provider>/<document>/document.yaml)."""
+
+    id: DocumentId = Field(description="provider/document; must match the folder.")
+    title: Text = Field(description="The document's usual title.")
+    kind: Slug = Field(description="A kind from terms/vocabulary/document-kinds.yaml.")
+    canonical_url: Text | None = Field(None, description="Where the provider publishes it.")
+    succeeds: DocumentId | None = Field(
+        None,
+        description="The document this one replaces for the next generation "
+        "(e.g. meta/llama-3.1-license succeeds meta/llama-3-license).",
+    )
+    succession_basis: str | None = Field(
+        None, description="Why this document is the successor, in a sentence."
+    )
+    notes: str | None = Field(None, description="Scope, regional variants, caveats.")
+
+
+# --- versions ------------------------------------------------------------------
+
+
+class Verdict(StrEnum):
+    """What a rule or a decision says of an action."""
+
+    PERMITTED = "permitted"
+    PROHIBITED = "prohibited"
+    CONDITIONAL = "conditional"
+    UNKNOWN = "unknown"
+
+
+class RuleVerdict(StrEnum):
+    """What one rule says; ``silent`` records that the document does not address it."""
+
+    PERMITTED = "permitted"
+    PROHIBITED = "prohibited"
+    CONDITIONAL = "conditional"
+    SILENT = "silent"
+
+
+class Rule(Record):
+    """What one version says of one action, backed by a verbatim quote."""
+
+    action: Slug = Field(description="An action id from terms/vocabulary/actions.yaml.")
+    verdict: RuleVerdict = Field(
+        description="permitted, prohibited, conditional (turns on something outside the "
+        "facts; say what in 'condition'), or silent (the text does not address it)."
+    )
+    when: ConditionField | None = Field(
+        None, description="Facts under which this rule applies; absent: always."
+    )
+    condition: str | None = Field(
+        None, description="For verdict conditional: what the answer turns on, in plain words."
+    )
+    section: str | None = Field(None, description="Section, clause or heading of the quote.")
+    quote: str | None = Field(
+        None,
+        description="Verbatim words from the text that decide this rule "
+        "(whitespace runs and curly/straight quotes are the only leeway).",
+    )
+    quote_file: FileName | None = Field(
+        None, description="Which of the version's texts holds the quote; default: text.txt."
+    )
+    obligations: list[Text] = Field(
+        default_factory=list, description="Duties that come with a permission."
+    )
+    note: str | None = Field(
+        None, description="Reasoning: why this verdict, what the text leaves open."
+    )
+
+    _condition: cond.Condition | None = PrivateAttr(None)
+
+    @field_validator("when")
+    @classmethod
+    def _check_when(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return _parse_condition(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rule:
+        if self.verdict == RuleVerdict.SILENT:
+            if not self.note:
+                raise ValueError(
+                    "a silent rule needs a 'note' saying what the text does and does not cover"
+                )
+        elif not self.quote:
+            raise ValueError(f"a {self.verdict.value} rule needs a verbatim 'quote'")
+        if self.verdict == RuleVerdict.CONDITIONAL and not self.condition:
+            raise ValueError("a conditional rule needs 'condition': what the answer turns on")
+        if self.obligations and self.verdict in (RuleVerdict.PROHIBITED, RuleVerdict.SILENT):
+            raise ValueError("obligations belong to permitted or conditional rules")
+        return self
+
+    def model_post_init(self, _context: Any) -> None:
+        if self.when is not None:
+            self._condition = cond.parse(self.when)
+
+    @property
+    def parsed_when(self) -> cond.Condition | None:
+        """The parsed condition (None: the rule always applies)."""
+        return self._condition
+
+
+class Precondition(Record):
+    """A licence-wide test that withholds rights unless it holds (Llama's 700M MAU)."""
+
+    unless: ConditionField = Field(
+        description="The rights are withheld unless this condition holds."
+    )
+    actions: list[Slug] | None = Field(
+        None, description="Actions it applies to (and their children); absent: all actions."
+    )
+    section: str | None = Field(None, description="Section of the quote.")
+    quote: Text = Field(description="Verbatim words that impose it.")
+    quote_file: FileName | None = Field(
+        None, description="Text holding the quote; default text.txt."
+    )
+    note: str | None = Field(None, description="How it reads, in plain words.")
+
+    _condition: cond.Condition = PrivateAttr()
+
+    @field_validator("unless")
+    @classmethod
+    def _check_unless(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return _parse_condition(value)
+
+    def model_post_init(self, _context: Any) -> None:
+        self._condition = cond.parse(self.unless)
+
+    @property
+    def parsed_unless(self) -> cond.Condition:
+        """The parsed condition that must hold."""
+        return self._condition
+
+
+class ExtraText(Record):
+    """Another verbatim text of the same version (a fuller copy, a corroborating excerpt)."""
+
+    file: FileName = Field(description="File name inside the version folder.")
+    title: Text = Field(description="What this text is.")
+    source_url: str | None = Field(None, description="Where it is published.")
+    obtained_from: Text = Field(description="Where this archive obtained it.")
+    coverage: Literal["full", "excerpt"] = Field(description="Whole text or only part.")
+    sha256: Sha256 = Field(description="SHA-256 of the file's bytes.")
+    notes: str | None = Field(None, description="Caveats about this copy.")
+
+
+class VersionRecord(Record):
+    """One dated version of a document (terms/<provider>/<document>/<version>/record.yaml)."""
+
+    document: DocumentId = Field(description="provider/document; must match the folders.")
+    version: VersionId = Field(
+        description="The version folder's name: YYYY-MM-DD, YYYY-MM or undated[-slug]."
+    )
+    title: Text = Field(description="Title as the text gives it.")
+    effective: FuzzyDate = Field(
+        description="When the version governs from: a day, a month, or 'unknown'."
+    )
+    effective_basis: Text = Field(description="How the effective date is known.")
+    published: FuzzyDate | None = Field(
+        None, description="When it was announced, if different or known."
+    )
+    in_force_on: list[Day] = Field(
+        default_factory=list,
+        description="Days on which the text is attested in force, when 'effective' is not "
+        "known to the day. The earliest is then used as the start of its interval.",
+    )
+    retrieved: Day = Field(description="When this archive obtained the text.")
+    verified: Day | None = Field(
+        None, description="When the text was last checked against the source."
+    )
+    withdrawn: Day | None = Field(
+        None, description="When it stopped governing without a successor version."
+    )
+    source_url: Text = Field(description="Where the provider publishes it (canonical URL).")
+    obtained_from: Text = Field(description="Where this archive's copy of the text came from.")
+    coverage: Literal["full", "excerpt"] = Field(
+        description="full: the whole text; excerpt: only the parts shown."
+    )
+    sha256: Sha256 = Field(description="SHA-256 of text.txt's bytes.")
+    also: list[ExtraText] = Field(
+        default_factory=list, description="Other texts of this version kept beside text.txt."
+    )
+    notes: str | None = Field(None, description="Caveats a reader must know.")
+    preconditions: list[Precondition] = Field(
+        default_factory=list, description="Licence-wide tests that withhold rights."
+    )
+    rules: list[Rule] = Field(default_factory=list, description="What the text says of actions.")
+
+
+# --- subjects --------------------------------------------------------------------
+
+
+class QuoteRef(Record):
+    """A verbatim quote in an archived version, cited as evidence."""
+
+    document: DocumentId = Field(description="Document holding the quote.")
+    version: VersionId = Field(description="Version holding the quote.")
+    quote: Text = Field(description="Verbatim words.")
+    quote_file: FileName | None = Field(
+        None, description="Text holding the quote; default text.txt."
+    )
+
+
+class Governance(Record):
+    """One document governing a subject over a date range."""
+
+    document: DocumentId = Field(description="The governing document.")
+    role: Slug = Field(
+        description="What it is to the subject: terms, policy, licence... "
+        "Ranges of the same role and condition may not overlap."
+    )
+    from_: Day = Field(alias="from", description="First day it governs the subject.")
+    until: Day | None = Field(None, description="First day it no longer governs (exclusive).")
+    when: ConditionField | None = Field(
+        None, description="Facts under which it governs (e.g. a jurisdiction)."
+    )
+    basis: Text = Field(description="Why it governs over this range.")
+    uncertainty: str | None = Field(
+        None, description="What about the range is not known for sure; shown with answers."
+    )
+    evidence: list[QuoteRef] = Field(default_factory=list, description="Quotes that show it.")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    _condition: cond.Condition | None = PrivateAttr(None)
+
+    @field_validator("when")
+    @classmethod
+    def _check_when(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        return _parse_condition(value)
+
+    def model_post_init(self, _context: Any) -> None:
+        if self.when is not None:
+            self._condition = cond.parse(self.when)
+
+    @property
+    def parsed_when(self) -> cond.Condition | None:
+        """The parsed condition (None: governs whatever the facts)."""
+        return self._condition
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Governance:
+        if self.until is not None and self.until <= self.from_:
+            raise ValueError("'until' must come after 'from'")
+        return self
+
+
+class Subject(Record):
+    """What a user asks about: a service or a model family (terms/subjects/<id>.yaml)."""
+
+    id: Slug = Field(description="Subject id; the file name.")
+    name: Text = Field(description="Human name.")
+    kind: Literal["service", "model"] = Field(description="A hosted service or model weights.")
+    provider: Slug = Field(description="Who publishes its terms.")
+    aliases: list[Slug] = Field(default_factory=list, description="Other ids that mean it.")
+    description: str | None = Field(None, description="One or two sentences.")
+    governed_by: list[Governance] = Field(
+        description="The documents that govern it, each over a date range."
+    )
+    notes: str | None = Field(None, description="Caveats.")

@@ -1,0 +1,110 @@
+"""``tos-kb new``: scaffold a version folder for a lawyer to fill in.
+
+Why: a contributor should start from a record that already has the right
+path, the text's hash and every core action listed, so that validation
+then only asks for judgement, not bookkeeping. Nothing existing is ever
+overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .dates import VERSION_ID_HELP, VERSION_ID_RE
+from .kb import default_terms_path
+from .loader import RECORD_FILE, TEXT_FILE, load_archive
+from .models import DOCUMENT_ID_PATTERN
+
+_TEMPLATE = """\
+# yaml-language-server: $schema=../../../../schema/record.schema.json
+document: {document}
+version: {version}
+title: TODO title as the text gives it
+effective: {effective}
+effective_basis: TODO how the effective date is known (stated in the text? announced?)
+# published: YYYY-MM-DD
+retrieved: {today}
+source_url: TODO where the provider publishes it
+obtained_from: TODO where this copy of the text came from
+coverage: full
+sha256: {sha256}
+rules:
+{rules}"""
+
+_RULE = """\
+  - action: {action}
+    verdict: silent
+    note: TODO read the text; replace with permitted/prohibited/conditional and a verbatim quote,
+      or say why the text does not address it
+"""
+
+
+@click.command()
+@click.argument("ref")
+@click.option(
+    "--text",
+    "text_path",
+    type=click.Path(exists=True, dir_okay=False),
+    required=True,
+    help="The verbatim text of the version.",
+)
+@click.option("--terms", type=click.Path(file_okay=False), default=None)
+def new(ref: str, text_path: str, terms: str | None) -> None:
+    """Scaffold REF (provider/document@YYYY-MM-DD) from a verbatim text file."""
+    import re
+
+    if "@" not in ref:
+        raise click.UsageError(
+            "REF must be provider/document@version, e.g. meta/llama-2-license@2023-07-18"
+        )
+    document, version = ref.split("@", 1)
+    if not re.match(DOCUMENT_ID_PATTERN, document):
+        raise click.UsageError(f"{document!r} is not a document id (provider/document, lowercase)")
+    if not VERSION_ID_RE.match(version):
+        raise click.UsageError(f"{version!r} is not a version id ({VERSION_ID_HELP})")
+    root = Path(terms) if terms else default_terms_path()
+    folder = root / document / version
+    if folder.exists():
+        click.echo(f"{folder} already exists; nothing was changed.", err=True)
+        sys.exit(1)
+    archive = load_archive(root)
+    core = [
+        a.id for a in archive.actions.values() if a.core and not a.deprecated and a.parent is None
+    ]
+    data = Path(text_path).read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.UsageError(f"{text_path} is not UTF-8 text") from None
+    folder.mkdir(parents=True)
+    shutil.copyfile(text_path, folder / TEXT_FILE)
+    effective = "unknown" if version.startswith("undated") else version
+    (folder / RECORD_FILE).write_text(
+        _TEMPLATE.format(
+            document=document,
+            version=version,
+            effective=effective,
+            today=date.today(),
+            sha256=hashlib.sha256(data).hexdigest(),
+            rules="".join(_RULE.format(action=a) for a in core),
+        ),
+        encoding="utf-8",
+    )
+    missing = [
+        p
+        for p in (
+            root / document.split("/")[0] / "provider.yaml",
+            root / document / "document.yaml",
+        )
+        if not p.exists()
+    ]
+    click.echo(f"created {folder / TEXT_FILE} and {folder / RECORD_FILE}")
+    for path in missing:
+        click.echo(f"also needed: {path}")
+    click.echo("next: fill in the TODOs, then run: tos-kb validate")

@@ -1,0 +1,57 @@
+"""The JSON Schemas in ``schema/``, generated from the pydantic models.
+
+Why generated: one source for the format. Editors validate records as
+lawyers type (records name their schema in a first-line comment), and a test
+fails when the committed schemas drift from the models.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+
+from . import models
+
+SCHEMAS: dict[str, Any] = {
+    "record": models.VersionRecord,
+    "document": models.Document,
+    "provider": models.Provider,
+    "subject": models.Subject,
+    "actions": list[models.ActionDef],
+    "facts": list[models.FactDef],
+    "document-kinds": list[models.DocumentKind],
+}
+BASE_URL = "https://tos-kb.example/schema/"  # an identifier, not fetched
+
+
+def build(name: str) -> dict[str, Any]:
+    """The JSON Schema of one record type."""
+    target = SCHEMAS[name]
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        schema = target.model_json_schema(by_alias=True)
+    else:
+        schema = TypeAdapter(target).json_schema(by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE_URL}{name}.schema.json",
+        **schema,
+    }
+
+
+def render(name: str) -> str:
+    """The schema as the text committed in ``schema/``."""
+    return json.dumps(build(name), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_all(folder: Path) -> list[Path]:
+    """Write every schema into ``folder``; returns the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in SCHEMAS:
+        path = folder / f"{name}.schema.json"
+        path.write_text(render(name), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,526 @@
+"""Checks that span records: vocabulary, dates, coverage, subjects, hashes and quotes.
+
+Why: the schema says a record is well-formed; these checks say it is true to
+the archive. ``check_structure`` is cheap and runs on every load;
+``check_texts`` reads every archived text (hashes, verbatim quotes) and runs
+in ``tos-kb validate`` and CI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import conditions as cond
+from .dates import UNKNOWN, fuzzy_start, version_date_part
+from .loader import RECORD_FILE, TEXT_FILE, Archive, VersionEntry
+from .models import FactType, Governance
+from .problems import Problem, did_you_mean
+from .quotes import NORMALISATION, NormalisedText, closest_passage
+from .timeline import version_start
+
+
+def check_structure(archive: Archive) -> list[Problem]:
+    """Cross-record checks that need no text: returns the problems found (also stored)."""
+    before = len(archive.problems)
+    _check_actions(archive)
+    for doc_id, entries in archive.versions.items():
+        _check_document(archive, doc_id, entries)
+    _check_subjects(archive)
+    for provider in archive.providers.values():
+        if provider.main_subject and provider.main_subject not in archive.subjects:
+            path = archive.root / provider.id / "provider.yaml"
+            archive.add(
+                path,
+                f"unknown subject '{provider.main_subject}'",
+                None,
+                ("main_subject",),
+                hint=did_you_mean(provider.main_subject, archive.subjects),
+            )
+    return archive.problems[before:]
+
+
+def check_texts(archive: Archive) -> list[Problem]:
+    """Hash and verbatim-quote checks against the archived texts."""
+    before = len(archive.problems)
+    texts: dict[Path, NormalisedText | None] = {}
+
+    def text_of(entry: VersionEntry, name: str | None) -> NormalisedText | None:
+        path = entry.text_path(name)
+        if path not in texts:
+            try:
+                texts[path] = NormalisedText(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                texts[path] = None
+        return texts[path]
+
+    for entries in archive.versions.values():
+        for entry in entries:
+            _check_hashes(archive, entry)
+            for loc, quote, name in _quotes_of(entry):
+                _check_quote(
+                    archive,
+                    entry.folder / RECORD_FILE,
+                    entry,
+                    loc,
+                    quote,
+                    name,
+                    text_of(entry, name),
+                )
+    for subject in archive.subjects.values():
+        path, located = archive.sources[f"subject:{subject.id}"]
+        for gi, gov in enumerate(subject.governed_by):
+            for ei, ev in enumerate(gov.evidence):
+                entry = _find_version(archive, ev.document, ev.version)
+                loc = ("governed_by", gi, "evidence", ei)
+                if entry is None:
+                    archive.add(
+                        path,
+                        f"no archived version {ev.document}@{ev.version}",
+                        located,
+                        loc,
+                        code="reference",
+                    )
+                    continue
+                text = text_of(entry, ev.quote_file)
+                if text is not None and text.find(ev.quote) is None:
+                    archive.add(
+                        path,
+                        f"evidence quote not found verbatim in {ev.document}@{ev.version}",
+                        located,
+                        (*loc, "quote"),
+                        found=_short(ev.quote),
+                        allowed=NORMALISATION,
+                        hint=_hint(ev.quote, text.original),
+                        code="quote",
+                    )
+    return archive.problems[before:]
+
+
+# --- vocabulary ------------------------------------------------------------------
+
+
+def _check_actions(archive: Archive) -> None:
+    path = archive.root / "vocabulary" / "actions.yaml"
+    for action in archive.actions.values():
+        seen = {action.id}
+        parent = action.parent
+        while parent is not None:
+            if parent not in archive.actions:
+                archive.add(
+                    path,
+                    f"action '{action.id}' has an unknown parent '{parent}'",
+                    hint=did_you_mean(parent, archive.actions),
+                )
+                break
+            if parent in seen:
+                archive.add(path, f"action '{action.id}' is its own ancestor")
+                break
+            seen.add(parent)
+            parent = archive.actions[parent].parent
+
+
+def fact_checker(archive: Archive) -> cond.FactTypeCheck:
+    """A check that a condition names a known fact with a value of its type."""
+
+    def check(fact: str, value: Any, path: tuple[str | int, ...]) -> None:
+        definition = archive.facts.get(fact)
+        if definition is None:
+            hint = did_you_mean(fact, archive.facts)
+            raise cond.ConditionError(
+                f"unknown fact '{fact}'"
+                + (f"; {hint}" if hint else f"; known facts: {', '.join(archive.facts)}"),
+                path,
+            )
+        ok = {
+            FactType.BOOLEAN: isinstance(value, bool),
+            FactType.INTEGER: isinstance(value, int | float) and not isinstance(value, bool),
+            FactType.STRING: isinstance(value, str),
+            FactType.ENUM: value in (definition.values or []),
+        }[definition.type]
+        if not ok:
+            allowed = (
+                ", ".join(definition.values or [])
+                if definition.type == FactType.ENUM
+                else definition.type.value
+            )
+            raise cond.ConditionError(f"fact '{fact}' takes {allowed}; found {value!r}", path)
+        if (
+            fact == "student"
+            and value not in archive.subjects
+            and not any(value in s.aliases for s in archive.subjects.values())
+        ):
+            hint = did_you_mean(value, _subject_names(archive))
+            raise cond.ConditionError(
+                f"student '{value}' is not a known subject or alias"
+                + (f"; {hint}" if hint else ""),
+                path,
+            )
+
+    return check
+
+
+def _subject_names(archive: Archive) -> list[str]:
+    return [*archive.subjects, *(a for s in archive.subjects.values() for a in s.aliases)]
+
+
+def _check_condition(
+    archive: Archive,
+    path: Path,
+    entry_source: Any,
+    raw: dict[str, Any] | None,
+    loc: tuple[str | int, ...],
+) -> None:
+    if raw is None:
+        return
+    try:
+        cond.parse(raw, fact_checker(archive), loc)
+    except cond.ConditionError as exc:
+        archive.add(path, str(exc), entry_source, exc.path, code="condition")
+
+
+# --- documents and versions ------------------------------------------------------------
+
+
+def _ancestors(archive: Archive, action: str) -> Iterator[str]:
+    seen: set[str] = set()
+    current: str | None = action
+    while current is not None and current not in seen and current in archive.actions:
+        seen.add(current)
+        yield current
+        current = archive.actions[current].parent
+
+
+def _check_document(archive: Archive, doc_id: str, entries: list[VersionEntry]) -> None:
+    document = archive.documents.get(doc_id)
+    provider = doc_id.split("/")[0]
+    doc_path = archive.root / doc_id / "document.yaml"
+    if provider not in archive.providers and (archive.root / provider / "provider.yaml").exists():
+        pass  # its own problem was reported when reading provider.yaml
+    governs = True
+    if document is not None:
+        _, located = archive.sources[f"document:{doc_id}"]
+        kind = archive.kinds.get(document.kind)
+        if kind is None:
+            archive.add(
+                doc_path,
+                f"unknown document kind '{document.kind}'",
+                located,
+                ("kind",),
+                allowed=", ".join(archive.kinds),
+                hint=did_you_mean(document.kind, archive.kinds),
+            )
+        else:
+            governs = kind.governs
+        if document.succeeds and document.succeeds not in archive.documents:
+            archive.add(
+                doc_path,
+                f"unknown document '{document.succeeds}'",
+                located,
+                ("succeeds",),
+                hint=did_you_mean(document.succeeds, archive.documents),
+            )
+    if not entries and document is not None:
+        archive.add(
+            doc_path,
+            "the document has no versions",
+            hint="add a folder named by the version's date with text.txt and record.yaml",
+        )
+    starts: dict[Any, str] = {}
+    for entry in entries:
+        _check_version(archive, entry, governs)
+        start = version_start(entry.record)
+        if start is not None:
+            if start.day in starts:
+                archive.add(
+                    entry.folder / RECORD_FILE,
+                    f"two versions of {doc_id} start on {start.day.isoformat()} "
+                    f"({starts[start.day]} and {entry.record.version})",
+                    entry.source,
+                    ("effective",),
+                    hint="each version needs its own start date",
+                )
+            starts[start.day] = entry.record.version
+
+
+def _check_version(archive: Archive, entry: VersionEntry, governs: bool) -> None:
+    record, located = entry.record, entry.source
+    path = entry.folder / RECORD_FILE
+    named = version_date_part(record.version)
+    if named is None:
+        if record.effective != UNKNOWN:
+            archive.add(
+                path,
+                "an undated version folder needs effective: unknown",
+                located,
+                ("effective",),
+                found=record.effective,
+                hint=f"rename the folder to {record.effective}",
+            )
+    elif record.effective == UNKNOWN:
+        if named not in {d.isoformat() for d in record.in_force_on}:
+            archive.add(
+                path,
+                "effective is unknown, so the folder must be named by a day listed in in_force_on",
+                located,
+                ("in_force_on",),
+                found=str([d.isoformat() for d in record.in_force_on]),
+                allowed=f"a list containing {named}",
+            )
+    elif record.effective != named:
+        archive.add(
+            path,
+            "the effective date must match the folder name",
+            located,
+            ("effective",),
+            found=record.effective,
+            allowed=named,
+        )
+    if record.effective != UNKNOWN and record.in_force_on:
+        start, _ = fuzzy_start(record.effective)
+        early = [d for d in record.in_force_on if start and d < start]
+        if early:
+            archive.add(
+                path,
+                "a day in in_force_on comes before the effective date",
+                located,
+                ("in_force_on",),
+                found=early[0].isoformat(),
+            )
+    for i, pre in enumerate(record.preconditions):
+        _check_condition(archive, path, located, pre.unless, ("preconditions", i, "unless"))
+        for j, action in enumerate(pre.actions or []):
+            _check_action_id(archive, path, located, action, ("preconditions", i, "actions", j))
+    covered: set[str] = set()
+    for i, rule in enumerate(record.rules):
+        if _check_action_id(archive, path, located, rule.action, ("rules", i, "action")):
+            covered.add(rule.action)
+        _check_condition(archive, path, located, rule.when, ("rules", i, "when"))
+    if governs:
+        for action in archive.actions.values():
+            if (
+                action.core
+                and not action.deprecated
+                and not any(a in covered for a in _ancestors(archive, action.id))
+            ):
+                archive.add(
+                    path,
+                    f"no rule for the core action '{action.id}'",
+                    located,
+                    ("rules",),
+                    code="coverage",
+                    hint="add a rule; if the text does not address it, write "
+                    "verdict: silent with a note saying so",
+                )
+    elif record.rules or record.preconditions:
+        archive.add(
+            path,
+            "licensing evidence carries no rules",
+            located,
+            ("rules",),
+            hint="cite its quotes as evidence in subjects instead",
+        )
+    names = [f.file for f in record.also]
+    if TEXT_FILE in names or len(set(names)) != len(names):
+        archive.add(path, "each text of a version needs its own file name", located, ("also",))
+
+
+def _check_action_id(
+    archive: Archive, path: Path, located: Any, action: str, loc: tuple[str | int, ...]
+) -> bool:
+    if action in archive.actions:
+        return True
+    archive.add(
+        path,
+        f"unknown action '{action}'",
+        located,
+        loc,
+        code="vocabulary",
+        allowed=", ".join(archive.actions),
+        hint=did_you_mean(action, archive.actions),
+    )
+    return False
+
+
+def _quotes_of(entry: VersionEntry) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
+    for i, pre in enumerate(entry.record.preconditions):
+        yield ("preconditions", i, "quote"), pre.quote, pre.quote_file
+    for i, rule in enumerate(entry.record.rules):
+        if rule.quote:
+            yield ("rules", i, "quote"), rule.quote, rule.quote_file
+
+
+def _check_hashes(archive: Archive, entry: VersionEntry) -> None:
+    path = entry.folder / RECORD_FILE
+    wanted = [(TEXT_FILE, entry.record.sha256, ("sha256",))]
+    wanted += [
+        (extra.file, extra.sha256, ("also", i, "sha256"))
+        for i, extra in enumerate(entry.record.also)
+    ]
+    for name, expected, loc in wanted:
+        text_path = entry.text_path(name)
+        try:
+            data = text_path.read_bytes()
+        except OSError:
+            archive.add(
+                path,
+                f"the text file {name} is missing",
+                entry.source,
+                loc,
+                code="text",
+                hint=f"put the verbatim text in {archive.where(text_path)}",
+            )
+            continue
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            archive.add(path, f"{name} is not UTF-8 text", entry.source, loc, code="text")
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != expected:
+            archive.add(
+                path,
+                f"sha256 does not match {name}",
+                entry.source,
+                loc,
+                found=expected,
+                allowed=actual,
+                code="hash",
+                hint="if the text was changed after archiving, restore it; texts are "
+                "never edited in place",
+            )
+
+
+def _short(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _hint(quote: str, text: str) -> str:
+    near = closest_passage(quote, text)
+    return (
+        f"the text reads: {_short(near, 160)!r}"
+        if near
+        else ("copy the words from the text file instead of retyping them")
+    )
+
+
+def _check_quote(
+    archive: Archive,
+    path: Path,
+    entry: VersionEntry,
+    loc: tuple[str | int, ...],
+    quote: str,
+    name: str | None,
+    text: NormalisedText | None,
+) -> None:
+    if text is None:
+        if name and name != TEXT_FILE and name not in {f.file for f in entry.record.also}:
+            archive.add(
+                path,
+                f"quote_file '{name}' is not a text of this version",
+                entry.source,
+                loc,
+                code="quote",
+                allowed=", ".join([TEXT_FILE, *(f.file for f in entry.record.also)]),
+            )
+        return  # a missing text.txt is reported by the hash check
+    if text.find(quote) is None:
+        archive.add(
+            path,
+            f"quote not found verbatim in {name or TEXT_FILE}",
+            entry.source,
+            loc,
+            found=_short(quote),
+            allowed=NORMALISATION,
+            hint=_hint(quote, text.original),
+            code="quote",
+        )
+
+
+# --- subjects ------------------------------------------------------------------------
+
+
+def _find_version(archive: Archive, document: str, version: str) -> VersionEntry | None:
+    for entry in archive.versions.get(document, []):
+        if entry.record.version == version:
+            return entry
+    return None
+
+
+def _check_subjects(archive: Archive) -> None:
+    owners: dict[str, str] = {}
+    for subject in archive.subjects.values():
+        for name in [subject.id, *subject.aliases]:
+            if name in owners and owners[name] != subject.id:
+                path, located = archive.sources[f"subject:{subject.id}"]
+                archive.add(
+                    path,
+                    f"'{name}' already names subject '{owners[name]}'",
+                    located,
+                    ("aliases",),
+                    code="reference",
+                )
+            owners.setdefault(name, subject.id)
+    for provider in archive.providers.values():
+        if provider.id in owners and provider.main_subject != owners[provider.id]:
+            pass  # a provider id may alias its main subject only through main_subject
+    for subject in archive.subjects.values():
+        path, located = archive.sources[f"subject:{subject.id}"]
+        if subject.provider not in archive.providers:
+            archive.add(
+                path,
+                f"unknown provider '{subject.provider}'",
+                located,
+                ("provider",),
+                hint=did_you_mean(subject.provider, archive.providers),
+            )
+        if not subject.governed_by:
+            archive.add(
+                path, "a subject needs at least one governing document", located, ("governed_by",)
+            )
+        groups: dict[tuple[str, str], list[tuple[int, Governance]]] = defaultdict(list)
+        for i, gov in enumerate(subject.governed_by):
+            loc = ("governed_by", i)
+            document = archive.documents.get(gov.document)
+            if document is None:
+                archive.add(
+                    path,
+                    f"unknown document '{gov.document}'",
+                    located,
+                    (*loc, "document"),
+                    code="reference",
+                    hint=did_you_mean(gov.document, archive.documents),
+                )
+            elif document.kind in archive.kinds and not archive.kinds[document.kind].governs:
+                archive.add(
+                    path,
+                    f"'{gov.document}' is licensing evidence and cannot govern",
+                    located,
+                    (*loc, "document"),
+                    hint="cite it under evidence: and name the licence it points to",
+                )
+            _check_condition(archive, path, located, gov.when, (*loc, "when"))
+            key = (gov.role, repr(sorted((gov.when or {}).items())))
+            groups[key].append((i, gov))
+        for items in groups.values():
+            for a, (_i, first) in enumerate(items):
+                for j, second in items[a + 1 :]:
+                    if _overlap(first, second):
+                        archive.add(
+                            path,
+                            f"governing ranges of role '{first.role}' overlap: "
+                            f"{first.document} and {second.document}",
+                            located,
+                            ("governed_by", j, "from"),
+                            code="range",
+                            hint="end the earlier range ('until') where the later "
+                            "begins, or give them different roles",
+                        )
+
+
+def _overlap(a: Governance, b: Governance) -> bool:
+    from .dates import Interval
+
+    return Interval(a.from_, a.until).overlaps(Interval(b.from_, b.until))
