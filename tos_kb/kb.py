@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import conditions as cond
+from .changes import ChangeEvent, VersionDiff, all_changes, diff_versions, filter_changes
 from .decision import Branch, Citation, Decision
 from .engine import (
     CompiledPrecondition,
@@ -102,6 +103,7 @@ class KnowledgeBase:
             for entry in entries:
                 self._versions[entry.key] = self._compile(entry)
             self._timelines[doc_id] = DocumentTimeline([(e.key, e.record) for e in entries])
+        self._changes: list[ChangeEvent] | None = None
         self._governance: dict[str, list[CompiledGovernance]] = {
             subject.id: [
                 CompiledGovernance(
@@ -358,6 +360,46 @@ class KnowledgeBase:
                 found += [r.when for r in version.rules.get(action, []) if r.when is not None]
                 found += [p.unless for p in version.preconditions.get(action, [])]
         return found
+
+    # --- changes ------------------------------------------------------------------------
+
+    def diff(self, old: str, new: str | date | None = None, on_new: date | str | None = None,
+             *, with_text: bool = True) -> VersionDiff:
+        """What changed between two versions: text, rules per action (with witnesses), quotes.
+
+        ``kb.diff("doc@v1", "doc@v2")`` or, by dates, ``kb.diff("doc", "2023-06-01",
+        "2024-06-01")`` (the versions in force on those days). The two versions may belong
+        to different documents (a licence and its successor).
+        """
+        if "@" not in old:
+            if new is None or on_new is None:
+                raise ValueError("diff(document, date1, date2) needs two dates")
+            old_key, new_key = (self._in_force(old, parse_on(d)) for d in (new, on_new))
+        else:
+            if not isinstance(new, str) or "@" not in new:
+                raise ValueError("diff(old, new) takes two provider/document@version ids")
+            old_key, new_key = old, new
+        return diff_versions(self, old_key, new_key, with_text=with_text)
+
+    def _in_force(self, document: str, day: date) -> str:
+        placed = self.timeline(document).at(day)
+        if placed is None:
+            raise ValueError(f"no version of {document} is in force on {day}")
+        return placed.key
+
+    def changes(self, *, subject: str | None = None, document: str | None = None,
+                action: str | None = None, direction: str | None = None,
+                since: date | str | None = None, until: date | str | None = None
+                ) -> list[ChangeEvent]:
+        """The timeline of tightenings, loosenings and rewordings, filtered, oldest first."""
+        if self._changes is None:
+            self._changes = all_changes(self)
+        if action is not None:
+            self._check_action(action)
+        return filter_changes(self._changes, self, subject=subject, document=document,
+                              action=action, direction=direction,
+                              since=parse_on(since) if since else None,
+                              until=parse_on(until) if until else None)
 
     # --- browsing ------------------------------------------------------------------------
 

@@ -318,7 +318,9 @@ class VersionRecord(Record):
         None, description="When the text was last checked against the source."
     )
     withdrawn: Day | None = Field(
-        None, description="When it stopped governing without a successor version."
+        None,
+        description="When it stopped governing with no archived successor (withdrawn, or "
+        "replaced by a version this archive has not obtained): later dates answer unknown.",
     )
     source_url: Text = Field(description="Where the provider publishes it (canonical URL).")
     obtained_from: Text = Field(description="Where this archive's copy of the text came from.")

@@ -1,0 +1,317 @@
+"""Diffs of versions and the timeline of changes across the knowledge base.
+
+Why here and not in the engine: diffs are analysis *about* the rules. They
+reuse the engine (each side answered exactly as ``ask`` would) and the
+fact-space comparison of ``rulediff``, and add the text diff and where each
+quote went.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from . import conditions as cond
+from .engine import evaluate_version
+from .quotes import NormalisedText, normalise
+from .rulediff import ActionChange, Answer, Direction, compare, fact_space
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+    from .textdiff import TextDiff
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMove:
+    """Where a rule's quote went in the new version: kept, moved, changed or gone."""
+
+    action: str
+    quote: str
+    status: str  # kept | moved | changed | gone
+    old_section: str | None
+    new_section: str | None = None
+    new_passage: str | None = None
+    new_offset: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+
+@dataclass(slots=True)
+class VersionDiff:
+    """What changed between two versions: text, rules per action, and quotes."""
+
+    old: str
+    new: str
+    text: TextDiff | None
+    rules: list[ActionChange]
+    quotes: list[QuoteMove] = field(default_factory=list)
+
+    @property
+    def direction(self) -> Direction:
+        """The overall direction: mixed if actions moved both ways."""
+        moved = {c.direction for c in self.rules} - {Direction.UNCHANGED, Direction.REWORDED}
+        if Direction.MIXED in moved or {Direction.TIGHTENED, Direction.LOOSENED} <= moved:
+            return Direction.MIXED
+        if moved:
+            return moved.pop()
+        text_changed = self.text is not None and not self.text.is_empty
+        reworded = any(c.direction == Direction.REWORDED for c in self.rules)
+        return Direction.REWORDED if text_changed or reworded else Direction.UNCHANGED
+
+    def changed_rules(self) -> list[ActionChange]:
+        """The actions whose answers or wording changed."""
+        return [c for c in self.rules if c.direction != Direction.UNCHANGED]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (the text diff included when there is one)."""
+        from .textdiff import to_json
+
+        return {"old": self.old, "new": self.new, "direction": self.direction.value,
+                "rules": [c.to_dict() for c in self.rules],
+                "quotes": [q.to_dict() for q in self.quotes],
+                "text": to_json(self.text) if self.text is not None else None}
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEvent:
+    """One tightening, loosening, mixed change or rewording on the timeline."""
+
+    on: date
+    kind: str  # version | succession | governance
+    old: str
+    new: str
+    action: str
+    direction: Direction
+    subject: str | None = None
+    document: str | None = None
+    tighter: str | None = None
+    looser: str | None = None
+    change: ActionChange | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {"on": self.on.isoformat(), "kind": self.kind, "old": self.old, "new": self.new,
+                "action": self.action, "direction": self.direction.value,
+                "subject": self.subject, "document": self.document,
+                "tighter": self.tighter, "looser": self.looser,
+                "witnesses": self.change.to_dict() if self.change else None}
+
+
+# --- version against version ---------------------------------------------------------
+
+
+def _answer_fn(kb: KnowledgeBase, key: str, action: str):
+    version = kb._versions[key]
+    rules = version.rules.get(action, [])
+    pre = version.preconditions.get(action, [])
+
+    def answer(facts: dict[str, Any]) -> Answer:
+        outcome = evaluate_version(rules, pre, facts)
+        return Answer(outcome.verdict.value, tuple(outcome.obligations))
+
+    return answer
+
+
+def _conditions(kb: KnowledgeBase, key: str, action: str) -> list[cond.Condition]:
+    version = kb._versions[key]
+    found = [r.when for r in version.rules.get(action, []) if r.when is not None]
+    found += [p.unless for p in version.preconditions.get(action, [])]
+    return found
+
+
+def _wording(kb: KnowledgeBase, key: str, action: str) -> list[tuple[Any, ...]]:
+    return sorted((r.rule.verdict.value, normalise(r.rule.quote or ""), repr(r.rule.when),
+                   tuple(r.rule.obligations)) for r in kb._versions[key].rules.get(action, []))
+
+
+def rule_changes(kb: KnowledgeBase, old: str, new: str) -> list[ActionChange]:
+    """Every action's change from version ``old`` to version ``new``."""
+    changes = []
+    for action in kb.archive.actions:
+        space = fact_space(kb.archive.facts, [*_conditions(kb, old, action),
+                                              *_conditions(kb, new, action)])
+        reworded = _wording(kb, old, action) != _wording(kb, new, action)
+        changes.append(compare(space, _answer_fn(kb, old, action), _answer_fn(kb, new, action),
+                               action, reworded))
+    return changes
+
+
+def quote_moves(kb: KnowledgeBase, old: str, new: str) -> list[QuoteMove]:
+    """Where each quote of the old version stands in the new text, if anywhere."""
+    from difflib import SequenceMatcher
+
+    old_entry, new_entry = kb.version(old), kb.version(new)
+    new_text = NormalisedText(new_entry.read_text())
+    new_sections = {r.action: r.section for r in new_entry.record.rules}
+    moves: list[QuoteMove] = []
+    seen: set[tuple[str, str]] = set()
+    for rule in old_entry.record.rules:
+        if not rule.quote or rule.quote_file or (rule.action, rule.quote) in seen:
+            continue
+        seen.add((rule.action, rule.quote))
+        span = new_text.find(rule.quote)
+        new_rule = next((r for r in new_entry.record.rules
+                         if r.quote and normalise(r.quote) == normalise(rule.quote)), None)
+        if span is not None:
+            section = new_rule.section if new_rule else new_sections.get(rule.action)
+            status = "kept" if section == rule.section else "moved"
+            moves.append(QuoteMove(rule.action, rule.quote, status, rule.section, section,
+                                   None, span[0]))
+            continue
+        needle = normalise(rule.quote)
+        haystack = new_text.normal
+        best_ratio, best_at = 0.0, -1
+        probe = needle[: min(len(needle), 40)]
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(needle)
+        step = max(1, len(needle) // 4)
+        for at in range(0, max(1, len(haystack) - len(needle) + 1), step):
+            window = haystack[at: at + len(needle)]
+            if probe[:8] not in window and best_ratio > 0.5:
+                continue
+            matcher.set_seq1(window)
+            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best_ratio, best_at = ratio, at
+        if best_ratio >= 0.6:
+            passage = haystack[best_at: best_at + len(needle)]
+            moves.append(QuoteMove(rule.action, rule.quote, "changed", rule.section,
+                                   new_sections.get(rule.action), passage,
+                                   new_text.offsets[best_at]))
+        else:
+            moves.append(QuoteMove(rule.action, rule.quote, "gone", rule.section))
+    return moves
+
+
+def diff_versions(kb: KnowledgeBase, old: str, new: str, with_text: bool = True) -> VersionDiff:
+    """Text, rule and quote changes between two archived versions (any two documents)."""
+    kb.version(old)
+    kb.version(new)
+    text = None
+    if with_text:
+        from .textdiff import diff_texts
+
+        text = diff_texts(kb.version(old).read_text(), kb.version(new).read_text())
+    return VersionDiff(old, new, text, rule_changes(kb, old, new), quote_moves(kb, old, new))
+
+
+# --- the timeline across the knowledge base ---------------------------------------------
+
+
+def _governs(kb: KnowledgeBase, document: str) -> bool:
+    doc = kb.archive.documents.get(document)
+    kind = kb.archive.kinds.get(doc.kind) if doc else None
+    return bool(kind and kind.governs)
+
+
+def _events_from(change_list: list[ActionChange], **common: Any) -> list[ChangeEvent]:
+    events = []
+    for change in change_list:
+        if change.direction == Direction.UNCHANGED:
+            continue
+        events.append(ChangeEvent(action=change.action, direction=change.direction,
+                                  tighter=change.tighter.describe() if change.tighter else None,
+                                  looser=change.looser.describe() if change.looser else None,
+                                  change=change, **common))
+    return events
+
+
+def _subject_events(kb: KnowledgeBase, subject_id: str) -> list[ChangeEvent]:
+    """Changes of governing documents for a subject (relicensing, new terms taking over)."""
+    subject = kb.archive.subjects[subject_id]
+    days = sorted({g.from_ for g in subject.governed_by} |
+                  {g.until for g in subject.governed_by if g.until})
+    events: list[ChangeEvent] = []
+    first = min(g.from_ for g in subject.governed_by) if subject.governed_by else None
+    for day in days:
+        if day == first:
+            continue  # coverage begins: not a change of the terms
+        before = day - timedelta(days=1)
+        docs_before = _documents_on(kb, subject_id, before)
+        docs_after = _documents_on(kb, subject_id, day)
+        if docs_before == docs_after or not docs_before or not docs_after:
+            continue
+        old_label = " + ".join(sorted(docs_before))
+        new_label = " + ".join(sorted(docs_after))
+        for action in kb.archive.actions:
+            conditions = [*kb.conditions_for(subject_id, action, before),
+                          *kb.conditions_for(subject_id, action, day)]
+            space = fact_space(kb.archive.facts, conditions)
+
+            def side(when: date, action: str = action):
+                def answer(facts: dict[str, Any]) -> Answer:
+                    d = kb._decide(subject_id, action, when, facts)
+                    return Answer(d.verdict.value, tuple(d.obligations))
+                return answer
+
+            change = compare(space, side(before), side(day), action, False)
+            events += _events_from([change], on=day, kind="governance", old=old_label,
+                                   new=new_label, subject=subject_id)
+    return events
+
+
+def _documents_on(kb: KnowledgeBase, subject_id: str, day: date) -> frozenset[str]:
+    return frozenset(g.document for g in kb.archive.subjects[subject_id].governed_by
+                     if g.from_ <= day and (g.until is None or day < g.until))
+
+
+def all_changes(kb: KnowledgeBase) -> list[ChangeEvent]:
+    """Every change event in the archive, oldest first (computed once per knowledge base)."""
+    events: list[ChangeEvent] = []
+    for doc_id in sorted(kb.archive.documents):
+        if not _governs(kb, doc_id):
+            continue
+        placed = kb.timeline(doc_id).placed
+        for older, newer in zip(placed, placed[1:], strict=False):
+            events += _events_from(rule_changes(kb, older.key, newer.key),
+                                   on=newer.interval.start, kind="version", old=older.key,
+                                   new=newer.key, document=doc_id)
+    for doc_id, document in sorted(kb.archive.documents.items()):
+        if not document.succeeds or not _governs(kb, doc_id):
+            continue
+        before = kb.timeline(document.succeeds).placed
+        after = kb.timeline(doc_id).placed
+        if before and after:
+            events += _events_from(rule_changes(kb, before[-1].key, after[0].key),
+                                   on=after[0].interval.start, kind="succession",
+                                   old=before[-1].key, new=after[0].key, document=doc_id)
+    for subject_id in sorted(kb.archive.subjects):
+        events += _subject_events(kb, subject_id)
+    events.sort(key=lambda e: (e.on, e.document or e.subject or "", e.action))
+    return events
+
+
+def filter_changes(events: list[ChangeEvent], kb: KnowledgeBase, *, subject: str | None = None,
+                   document: str | None = None, action: str | None = None,
+                   direction: str | None = None, since: date | None = None,
+                   until: date | None = None) -> list[ChangeEvent]:
+    """The events matching every filter given."""
+    subject_id = kb.resolve_subject(subject) if subject else None
+    if direction is not None and direction not in {d.value for d in Direction}:
+        raise ValueError(f"unknown direction {direction!r}; valid: "
+                         + ", ".join(d.value for d in Direction))
+    out = []
+    for e in events:
+        if document and e.document != document and document not in (e.old + e.new):
+            continue
+        if action and e.action != action:
+            continue
+        if direction and e.direction.value != direction:
+            continue
+        if since and e.on < since:
+            continue
+        if until and e.on > until:
+            continue
+        if subject_id:
+            if e.subject is not None:
+                if e.subject != subject_id:
+                    continue
+            elif e.document not in _documents_on(kb, subject_id, e.on):
+                continue
+        out.append(e)
+    return out

@@ -1,0 +1,154 @@
+"""Is B stricter than A? Comparing two rule sets over the finite space of facts.
+
+Why by evaluation rather than by reading rules side by side: two rule sets
+can be worded very differently and still answer the same, or look alike and
+differ on one threshold. Conditions only compare facts with a few constants,
+so evaluating both sides on every combination of the relevant values (and
+"not given") decides the question exactly, and any combination where they
+differ is a *witness* a reader can check (as Cedar's analyses do).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from . import conditions as cond
+from .factspace import relevant_values
+from .models import FactDef
+
+MAX_COMBINATIONS = 20_000
+
+# How restrictive a verdict is: silence says nothing, a condition may forbid.
+STRICTNESS = {"permitted": 0, "unknown": 1, "silent": 1, "conditional": 2, "prohibited": 3}
+
+
+class Direction(StrEnum):
+    """How an action's answers moved between two versions."""
+
+    TIGHTENED = "tightened"
+    LOOSENED = "loosened"
+    MIXED = "mixed"
+    REWORDED = "reworded"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What one side says under one assignment of facts."""
+
+    verdict: str
+    obligations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Witness:
+    """Facts under which the old and new answers differ."""
+
+    facts: dict[str, Any]
+    old: Answer
+    new: Answer
+
+    def describe(self) -> str:
+        """One line: the facts, then old -> new."""
+        facts = ", ".join(f"{k}={v}" for k, v in self.facts.items()) or "no facts given"
+        return f"with {facts}: {self.old.verdict} -> {self.new.verdict}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {"facts": self.facts,
+                "old": {"verdict": self.old.verdict, "obligations": list(self.old.obligations)},
+                "new": {"verdict": self.new.verdict, "obligations": list(self.new.obligations)}}
+
+
+@dataclass(slots=True)
+class ActionChange:
+    """The change of one action's answers, with a witness for each direction."""
+
+    action: str
+    direction: Direction
+    tighter: Witness | None = None
+    looser: Witness | None = None
+    obligations_added: list[str] = field(default_factory=list)
+    obligations_removed: list[str] = field(default_factory=list)
+    old_verdicts: list[str] = field(default_factory=list)
+    new_verdicts: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {"action": self.action, "direction": self.direction.value,
+                "old_verdicts": self.old_verdicts, "new_verdicts": self.new_verdicts,
+                "obligations_added": self.obligations_added,
+                "obligations_removed": self.obligations_removed,
+                "tighter": self.tighter.to_dict() if self.tighter else None,
+                "looser": self.looser.to_dict() if self.looser else None}
+
+
+def fact_space(facts: Mapping[str, FactDef], conditions: Iterable[cond.Condition]
+               ) -> list[dict[str, Any]]:
+    """Every combination of relevant values (including 'not given') of the facts named."""
+    conditions = list(conditions)
+    names: list[str] = []
+    for c in conditions:
+        for name in cond.facts_named(c):
+            if name not in names and name in facts:
+                names.append(name)
+    axes = [[None, *(value for value, _ in relevant_values(facts[n], n, conditions))]
+            for n in names]
+    space: list[dict[str, Any]] = []
+    for combo in itertools.product(*axes):
+        space.append({n: v for n, v in zip(names, combo, strict=True) if v is not None})
+        if len(space) >= MAX_COMBINATIONS:
+            break
+    return space
+
+
+def compare(space: list[dict[str, Any]], old: Callable[[dict[str, Any]], Answer],
+            new: Callable[[dict[str, Any]], Answer], action: str,
+            text_changed: bool) -> ActionChange:
+    """Classify how answers moved from ``old`` to ``new`` over ``space``."""
+    tighter = looser = None
+    added: list[str] = []
+    removed: list[str] = []
+    old_verdicts: list[str] = []
+    new_verdicts: list[str] = []
+    for facts in space:
+        a, b = old(facts), new(facts)
+        if a.verdict not in old_verdicts:
+            old_verdicts.append(a.verdict)
+        if b.verdict not in new_verdicts:
+            new_verdicts.append(b.verdict)
+        for duty in b.obligations:
+            if duty not in a.obligations and duty not in added:
+                added.append(duty)
+        for duty in a.obligations:
+            if duty not in b.obligations and duty not in removed:
+                removed.append(duty)
+        sa, sb = STRICTNESS[a.verdict], STRICTNESS[b.verdict]
+        if sa == sb and a.verdict == b.verdict == "permitted":
+            # Same permission: more duties is tighter, fewer is looser.
+            more = set(b.obligations) - set(a.obligations)
+            fewer = set(a.obligations) - set(b.obligations)
+            if more and tighter is None:
+                tighter = Witness(facts, a, b)
+            if fewer and looser is None:
+                looser = Witness(facts, a, b)
+        elif sb > sa and tighter is None:
+            tighter = Witness(facts, a, b)
+        elif sb < sa and looser is None:
+            looser = Witness(facts, a, b)
+    if tighter and looser:
+        direction = Direction.MIXED
+    elif tighter:
+        direction = Direction.TIGHTENED
+    elif looser:
+        direction = Direction.LOOSENED
+    elif text_changed:
+        direction = Direction.REWORDED
+    else:
+        direction = Direction.UNCHANGED
+    return ActionChange(action, direction, tighter, looser, added, removed, old_verdicts,
+                        new_verdicts)
