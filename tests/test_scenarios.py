@@ -16,8 +16,19 @@ import tos_kb
 from tos_kb.yamlsafe import read_yaml
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
-FIELDS = {"id", "question", "subject", "action", "on", "facts", "expect", "missing",
-          "obligations_include", "basis", "cites"}
+FIELDS = {
+    "id",
+    "question",
+    "subject",
+    "action",
+    "on",
+    "facts",
+    "expect",
+    "missing",
+    "obligations_include",
+    "basis",
+    "cites",
+}
 
 
 def load_scenarios() -> list[dict[str, Any]]:
@@ -45,8 +56,12 @@ def test_scenarios_are_well_formed() -> None:
 @pytest.mark.parametrize("scenario", ALL, ids=[s["id"] for s in ALL])
 def test_scenario(scenario: dict[str, Any]) -> None:
     """The shipped knowledge base answers the scenario as its basis says."""
-    d = tos_kb.ask(scenario["subject"], scenario["action"], on=str(scenario["on"]),
-                   **(scenario.get("facts") or {}))
+    d = tos_kb.ask(
+        scenario["subject"],
+        scenario["action"],
+        on=str(scenario["on"]),
+        **(scenario.get("facts") or {}),
+    )
     detail = f"{scenario['_file']}::{scenario['id']}\n{d.explain()}"
     assert d.verdict == scenario["expect"], detail
     for fact in scenario.get("missing") or []:

@@ -8,6 +8,7 @@ quote went.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -69,10 +70,14 @@ class VersionDiff:
         """JSON-ready data (the text diff included when there is one)."""
         from .textdiff import to_json
 
-        return {"old": self.old, "new": self.new, "direction": self.direction.value,
-                "rules": [c.to_dict() for c in self.rules],
-                "quotes": [q.to_dict() for q in self.quotes],
-                "text": to_json(self.text) if self.text is not None else None}
+        return {
+            "old": self.old,
+            "new": self.new,
+            "direction": self.direction.value,
+            "rules": [c.to_dict() for c in self.rules],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "text": to_json(self.text) if self.text is not None else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +98,19 @@ class ChangeEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        return {"on": self.on.isoformat(), "kind": self.kind, "old": self.old, "new": self.new,
-                "action": self.action, "direction": self.direction.value,
-                "subject": self.subject, "document": self.document,
-                "tighter": self.tighter, "looser": self.looser,
-                "witnesses": self.change.to_dict() if self.change else None}
+        return {
+            "on": self.on.isoformat(),
+            "kind": self.kind,
+            "old": self.old,
+            "new": self.new,
+            "action": self.action,
+            "direction": self.direction.value,
+            "subject": self.subject,
+            "document": self.document,
+            "tighter": self.tighter,
+            "looser": self.looser,
+            "witnesses": self.change.to_dict() if self.change else None,
+        }
 
 
 # --- version against version ---------------------------------------------------------
@@ -123,19 +136,30 @@ def _conditions(kb: KnowledgeBase, key: str, action: str) -> list[cond.Condition
 
 
 def _wording(kb: KnowledgeBase, key: str, action: str) -> list[tuple[Any, ...]]:
-    return sorted((r.rule.verdict.value, normalise(r.rule.quote or ""), repr(r.rule.when),
-                   tuple(r.rule.obligations)) for r in kb._versions[key].rules.get(action, []))
+    return sorted(
+        (
+            r.rule.verdict.value,
+            normalise(r.rule.quote or ""),
+            repr(r.rule.when),
+            tuple(r.rule.obligations),
+        )
+        for r in kb._versions[key].rules.get(action, [])
+    )
 
 
 def rule_changes(kb: KnowledgeBase, old: str, new: str) -> list[ActionChange]:
     """Every action's change from version ``old`` to version ``new``."""
     changes = []
     for action in kb.archive.actions:
-        space = fact_space(kb.archive.facts, [*_conditions(kb, old, action),
-                                              *_conditions(kb, new, action)])
+        space = fact_space(
+            kb.archive.facts, [*_conditions(kb, old, action), *_conditions(kb, new, action)]
+        )
         reworded = _wording(kb, old, action) != _wording(kb, new, action)
-        changes.append(compare(space, _answer_fn(kb, old, action), _answer_fn(kb, new, action),
-                               action, reworded))
+        changes.append(
+            compare(
+                space, _answer_fn(kb, old, action), _answer_fn(kb, new, action), action, reworded
+            )
+        )
     return changes
 
 
@@ -153,13 +177,20 @@ def quote_moves(kb: KnowledgeBase, old: str, new: str) -> list[QuoteMove]:
             continue
         seen.add((rule.action, rule.quote))
         span = new_text.find(rule.quote)
-        new_rule = next((r for r in new_entry.record.rules
-                         if r.quote and normalise(r.quote) == normalise(rule.quote)), None)
+        new_rule = next(
+            (
+                r
+                for r in new_entry.record.rules
+                if r.quote and normalise(r.quote) == normalise(rule.quote)
+            ),
+            None,
+        )
         if span is not None:
             section = new_rule.section if new_rule else new_sections.get(rule.action)
             status = "kept" if section == rule.section else "moved"
-            moves.append(QuoteMove(rule.action, rule.quote, status, rule.section, section,
-                                   None, span[0]))
+            moves.append(
+                QuoteMove(rule.action, rule.quote, status, rule.section, section, None, span[0])
+            )
             continue
         needle = normalise(rule.quote)
         haystack = new_text.normal
@@ -169,7 +200,7 @@ def quote_moves(kb: KnowledgeBase, old: str, new: str) -> list[QuoteMove]:
         matcher.set_seq2(needle)
         step = max(1, len(needle) // 4)
         for at in range(0, max(1, len(haystack) - len(needle) + 1), step):
-            window = haystack[at: at + len(needle)]
+            window = haystack[at : at + len(needle)]
             if probe[:8] not in window and best_ratio > 0.5:
                 continue
             matcher.set_seq1(window)
@@ -179,10 +210,18 @@ def quote_moves(kb: KnowledgeBase, old: str, new: str) -> list[QuoteMove]:
             if ratio > best_ratio:
                 best_ratio, best_at = ratio, at
         if best_ratio >= 0.6:
-            passage = haystack[best_at: best_at + len(needle)]
-            moves.append(QuoteMove(rule.action, rule.quote, "changed", rule.section,
-                                   new_sections.get(rule.action), passage,
-                                   new_text.offsets[best_at]))
+            passage = haystack[best_at : best_at + len(needle)]
+            moves.append(
+                QuoteMove(
+                    rule.action,
+                    rule.quote,
+                    "changed",
+                    rule.section,
+                    new_sections.get(rule.action),
+                    passage,
+                    new_text.offsets[best_at],
+                )
+            )
         else:
             moves.append(QuoteMove(rule.action, rule.quote, "gone", rule.section))
     return moves
@@ -214,18 +253,25 @@ def _events_from(change_list: list[ActionChange], **common: Any) -> list[ChangeE
     for change in change_list:
         if change.direction == Direction.UNCHANGED:
             continue
-        events.append(ChangeEvent(action=change.action, direction=change.direction,
-                                  tighter=change.tighter.describe() if change.tighter else None,
-                                  looser=change.looser.describe() if change.looser else None,
-                                  change=change, **common))
+        events.append(
+            ChangeEvent(
+                action=change.action,
+                direction=change.direction,
+                tighter=change.tighter.describe() if change.tighter else None,
+                looser=change.looser.describe() if change.looser else None,
+                change=change,
+                **common,
+            )
+        )
     return events
 
 
 def _subject_events(kb: KnowledgeBase, subject_id: str) -> list[ChangeEvent]:
     """Changes of governing documents for a subject (relicensing, new terms taking over)."""
     subject = kb.archive.subjects[subject_id]
-    days = sorted({g.from_ for g in subject.governed_by} |
-                  {g.until for g in subject.governed_by if g.until})
+    days = sorted(
+        {g.from_ for g in subject.governed_by} | {g.until for g in subject.governed_by if g.until}
+    )
     events: list[ChangeEvent] = []
     first = min(g.from_ for g in subject.governed_by) if subject.governed_by else None
     for day in days:
@@ -239,25 +285,37 @@ def _subject_events(kb: KnowledgeBase, subject_id: str) -> list[ChangeEvent]:
         old_label = " + ".join(sorted(docs_before))
         new_label = " + ".join(sorted(docs_after))
         for action in kb.archive.actions:
-            conditions = [*kb.conditions_for(subject_id, action, before),
-                          *kb.conditions_for(subject_id, action, day)]
+            conditions = [
+                *kb.conditions_for(subject_id, action, before),
+                *kb.conditions_for(subject_id, action, day),
+            ]
             space = fact_space(kb.archive.facts, conditions)
 
             def side(when: date, action: str = action):
                 def answer(facts: dict[str, Any]) -> Answer:
                     d = kb._decide(subject_id, action, when, facts)
                     return Answer(d.verdict.value, tuple(d.obligations))
+
                 return answer
 
             change = compare(space, side(before), side(day), action, False)
-            events += _events_from([change], on=day, kind="governance", old=old_label,
-                                   new=new_label, subject=subject_id)
+            events += _events_from(
+                [change],
+                on=day,
+                kind="governance",
+                old=old_label,
+                new=new_label,
+                subject=subject_id,
+            )
     return events
 
 
 def _documents_on(kb: KnowledgeBase, subject_id: str, day: date) -> frozenset[str]:
-    return frozenset(g.document for g in kb.archive.subjects[subject_id].governed_by
-                     if g.from_ <= day and (g.until is None or day < g.until))
+    return frozenset(
+        g.document
+        for g in kb.archive.subjects[subject_id].governed_by
+        if g.from_ <= day and (g.until is None or day < g.until)
+    )
 
 
 def all_changes(kb: KnowledgeBase) -> list[ChangeEvent]:
@@ -267,34 +325,52 @@ def all_changes(kb: KnowledgeBase) -> list[ChangeEvent]:
         if not _governs(kb, doc_id):
             continue
         placed = kb.timeline(doc_id).placed
-        for older, newer in zip(placed, placed[1:], strict=False):
-            events += _events_from(rule_changes(kb, older.key, newer.key),
-                                   on=newer.interval.start, kind="version", old=older.key,
-                                   new=newer.key, document=doc_id)
+        for older, newer in itertools.pairwise(placed):
+            events += _events_from(
+                rule_changes(kb, older.key, newer.key),
+                on=newer.interval.start,
+                kind="version",
+                old=older.key,
+                new=newer.key,
+                document=doc_id,
+            )
     for doc_id, document in sorted(kb.archive.documents.items()):
         if not document.succeeds or not _governs(kb, doc_id):
             continue
         before = kb.timeline(document.succeeds).placed
         after = kb.timeline(doc_id).placed
         if before and after:
-            events += _events_from(rule_changes(kb, before[-1].key, after[0].key),
-                                   on=after[0].interval.start, kind="succession",
-                                   old=before[-1].key, new=after[0].key, document=doc_id)
+            events += _events_from(
+                rule_changes(kb, before[-1].key, after[0].key),
+                on=after[0].interval.start,
+                kind="succession",
+                old=before[-1].key,
+                new=after[0].key,
+                document=doc_id,
+            )
     for subject_id in sorted(kb.archive.subjects):
         events += _subject_events(kb, subject_id)
     events.sort(key=lambda e: (e.on, e.document or e.subject or "", e.action))
     return events
 
 
-def filter_changes(events: list[ChangeEvent], kb: KnowledgeBase, *, subject: str | None = None,
-                   document: str | None = None, action: str | None = None,
-                   direction: str | None = None, since: date | None = None,
-                   until: date | None = None) -> list[ChangeEvent]:
+def filter_changes(
+    events: list[ChangeEvent],
+    kb: KnowledgeBase,
+    *,
+    subject: str | None = None,
+    document: str | None = None,
+    action: str | None = None,
+    direction: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[ChangeEvent]:
     """The events matching every filter given."""
     subject_id = kb.resolve_subject(subject) if subject else None
     if direction is not None and direction not in {d.value for d in Direction}:
-        raise ValueError(f"unknown direction {direction!r}; valid: "
-                         + ", ".join(d.value for d in Direction))
+        raise ValueError(
+            f"unknown direction {direction!r}; valid: " + ", ".join(d.value for d in Direction)
+        )
     out = []
     for e in events:
         if document and e.document != document and document not in (e.old + e.new):

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .decision import Decision
@@ -130,7 +131,7 @@ def ask(
 def _print_decision(d: Decision) -> None:
     console = _console()
     facts = ", ".join(f"{k}={v}" for k, v in d.facts.items()) or "no facts given"
-    console.print(f"[bold]{d.action}[/] with [bold]{d.subject}[/] on {d.on} ({facts})")
+    console.print(f"[bold]{d.action}[/] with [bold]{d.subject}[/] on {d.on} ({escape(facts)})")
     console.print(f"Verdict: [{VERDICT_STYLE[d.verdict]}]{d.verdict.value.upper()}[/]")
     for reason in d.reasons:
         console.print(f"  • {reason}", markup=False)
@@ -141,7 +142,9 @@ def _print_decision(d: Decision) -> None:
     for branch in d.branches:
         style = VERDICT_STYLE[branch.verdict]
         extra = f" — {'; '.join(branch.obligations)}" if branch.obligations else ""
-        console.print(f"  if {branch.assumption}: [{style}]{branch.verdict.value}[/]{extra}")
+        console.print(
+            f"  if {escape(branch.assumption)}: [{style}]{branch.verdict.value}[/]{escape(extra)}"
+        )
     if d.obligations:
         console.print("[bold]Obligations[/]")
         for obligation in d.obligations:
@@ -155,18 +158,26 @@ def _print_decision(d: Decision) -> None:
                 console.print(f'    "{c.quote}"', markup=False, style="italic")
             console.print(f"    {c.source_url}", markup=False, style="dim")
     for caveat in d.caveats:
-        console.print(f"[magenta]Caveat:[/] {caveat}")
+        console.print(f"[magenta]Caveat:[/] {escape(caveat)}")
 
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False))
 @click.option(
+    "--terms",
+    "terms",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Same as PATH, for symmetry with the other commands.",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--quick", is_flag=True, help="Skip the checks that read the texts (hashes, quotes).")
-def validate(path: str | None, fmt: str, quick: bool) -> None:
+def validate(path: str | None, terms: str | None, fmt: str, quick: bool) -> None:
     """Check every record under PATH (default: the shipped terms/); exit 1 on any problem."""
-    root = Path(path) if path else default_terms_path()
+    chosen = path or terms
+    root = Path(chosen) if chosen else default_terms_path()
     archive = load_archive(root)
     check_structure(archive)
     if not quick:
@@ -300,7 +311,7 @@ def show(ref: str, terms: str | None, as_json: bool, with_text: bool) -> None:
                 )
             )
             return
-        console.print(f"[bold]{document.title}[/] ({ref}, {document.kind})")
+        console.print(f"[bold]{escape(document.title)}[/] ({escape(ref)}, {document.kind})")
         for p in timeline.placed:
             mark = "" if p.start.exact else " (approximate start)"
             console.print(f"  {p.key}  {p.interval}{mark}", markup=False)
@@ -315,7 +326,7 @@ def show(ref: str, terms: str | None, as_json: bool, with_text: bool) -> None:
             data["text"] = entry.read_text()
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    console.print(f"[bold]{record.title}[/] — {ref}")
+    console.print(f"[bold]{escape(record.title)}[/] — {escape(ref)}")
     console.print(f"  effective {record.effective} ({record.effective_basis})", markup=False)
     if record.published:
         console.print(f"  published {record.published}", markup=False)
@@ -380,9 +391,11 @@ def schema(out: str) -> None:
 
 def _register_optional() -> None:
     """Commands that live in their own modules (scaffolding, diffs)."""
+    from .cli_changes import changes, diff
     from .scaffold import new
 
-    main.add_command(new)
+    for command in (new, diff, changes):
+        main.add_command(command)
 
 
 _register_optional()

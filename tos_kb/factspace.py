@@ -28,13 +28,25 @@ def relevant_values(
     if definition.type == FactType.ENUM:
         return [(v, f"{name} = {v}") for v in definition.values or []]
     if definition.type == FactType.INTEGER:
-        bounds = sorted({t.value for t in tests if t.op in ("lt", "lte", "gt", "gte", "eq", "ne")})
-        if not bounds:
+        ops_at: dict[Any, set[str]] = {}
+        for t in tests:
+            if t.op in ("lt", "lte", "gt", "gte", "eq", "ne"):
+                ops_at.setdefault(t.value, set()).add(t.op)
+        if not ops_at:
             return [(0, f"{name} = 0")]
         values: list[tuple[Any, str]] = []
-        for bound in bounds:
-            values.append((bound, f"{name} ≤ {_num(bound)}"))
-            values.append((bound + 1, f"{name} > {_num(bound)}"))
+        for bound in sorted(ops_at):
+            shown = _num(bound)
+            if ops_at[bound] <= {"lte", "gt"}:
+                values += [(bound, f"{name} ≤ {shown}"), (bound + 1, f"{name} > {shown}")]
+            elif ops_at[bound] <= {"lt", "gte"}:
+                values += [(bound - 1, f"{name} < {shown}"), (bound, f"{name} ≥ {shown}")]
+            else:
+                values += [
+                    (bound - 1, f"{name} < {shown}"),
+                    (bound, f"{name} = {shown}"),
+                    (bound + 1, f"{name} > {shown}"),
+                ]
         return _dedupe(values)
     named = [v for t in tests if t.op in ("in", "not_in") for v in t.value]
     named += [t.value for t in tests if t.op in ("eq", "ne")]

@@ -27,6 +27,7 @@ from .engine import (
     evaluate_version,
     to_verdict,
 )
+from .factspace import relevant_values
 from .loader import Archive, VersionEntry, load_archive
 from .models import FactType, Governance, RuleVerdict, Subject, Verdict, VersionRecord
 from .problems import KnowledgeBaseError, did_you_mean
@@ -235,6 +236,8 @@ class KnowledgeBase:
         day = parse_on(on)
         given = self._check_facts(facts)
         decision = self._decide(subject_id, action, day, given)
+        if decision.verdict == Verdict.CONDITIONAL:
+            decision = self._settle(subject_id, action, day, given, decision)
         if explain_branches and decision.verdict == Verdict.CONDITIONAL:
             decision.branches = self._branches(subject_id, action, day, given, decision)
         return decision
@@ -318,11 +321,17 @@ class KnowledgeBase:
         self, subject_id: str, action: str, day: date, facts: dict[str, Any], decision: Decision
     ) -> list[Branch]:
         """The answer on each side of the missing facts (at most two facts, for legibility)."""
-        from .factspace import relevant_values
+        return [
+            Branch(label, result.verdict, tuple(result.obligations))
+            for label, result in self._assume(
+                subject_id, action, day, facts, decision.missing_facts[:2]
+            )
+        ]
 
-        missing = decision.missing_facts[:2]
-        if not missing:
-            return []
+    def _assume(
+        self, subject_id: str, action: str, day: date, facts: dict[str, Any], missing: list[str]
+    ) -> list[tuple[str, Decision]]:
+        """Decisions for every relevant combination of values of the ``missing`` facts."""
         mentioned = self.conditions_for(subject_id, action, day)
         choices = [
             [
@@ -331,15 +340,48 @@ class KnowledgeBase:
             ]
             for name in missing
         ]
-        branches: list[Branch] = []
-        for combo in itertools.product(*choices):
+        results: list[tuple[str, Decision]] = []
+        for combo in itertools.islice(itertools.product(*choices), MAX_BRANCHES):
             assumed = dict(facts)
-            for name, value, _ in combo:
-                assumed[name] = value
-            result = self._decide(subject_id, action, day, assumed)
+            assumed.update({name: value for name, value, _ in combo})
             label = " and ".join(text for _, _, text in combo)
-            branches.append(Branch(label, result.verdict, tuple(result.obligations)))
-        return branches
+            results.append((label, self._decide(subject_id, action, day, assumed)))
+        return results
+
+    def _settle(
+        self, subject_id: str, action: str, day: date, facts: dict[str, Any], decision: Decision
+    ) -> Decision:
+        """A conditional answer whose every branch agrees is no longer conditional.
+
+        Conditions only compare facts with a few constants, so trying each relevant
+        value of every missing fact is exhaustive: if all give the same verdict and
+        duties, the missing facts do not matter and the answer is that verdict.
+        """
+        missing = decision.missing_facts
+        total = 1
+        for name in missing:
+            total *= len(
+                relevant_values(
+                    self.archive.facts[name], name, self.conditions_for(subject_id, action, day)
+                )
+            )
+        if not missing or total > MAX_BRANCHES:
+            return decision
+        outcomes = self._assume(subject_id, action, day, facts, missing)
+        verdicts = {(d.verdict, tuple(d.obligations)) for _, d in outcomes}
+        if len(verdicts) != 1:
+            return decision
+        ((verdict, _),) = verdicts
+        if verdict in (Verdict.CONDITIONAL, Verdict.UNKNOWN):
+            return decision
+        settled = outcomes[0][1]
+        settled.facts = dict(facts)
+        for _, other in outcomes[1:]:
+            _merge_citations(settled.citations, other.citations)
+        settled.reasons.append(
+            f"{verdict.value} whatever the value of {', '.join(missing)}: every case was checked"
+        )
+        return settled
 
     def conditions_for(
         self, subject: str, action: str, day: date | None = None
@@ -363,8 +405,14 @@ class KnowledgeBase:
 
     # --- changes ------------------------------------------------------------------------
 
-    def diff(self, old: str, new: str | date | None = None, on_new: date | str | None = None,
-             *, with_text: bool = True) -> VersionDiff:
+    def diff(
+        self,
+        old: str,
+        new: str | date | None = None,
+        on_new: date | str | None = None,
+        *,
+        with_text: bool = True,
+    ) -> VersionDiff:
         """What changed between two versions: text, rules per action (with witnesses), quotes.
 
         ``kb.diff("doc@v1", "doc@v2")`` or, by dates, ``kb.diff("doc", "2023-06-01",
@@ -387,19 +435,31 @@ class KnowledgeBase:
             raise ValueError(f"no version of {document} is in force on {day}")
         return placed.key
 
-    def changes(self, *, subject: str | None = None, document: str | None = None,
-                action: str | None = None, direction: str | None = None,
-                since: date | str | None = None, until: date | str | None = None
-                ) -> list[ChangeEvent]:
+    def changes(
+        self,
+        *,
+        subject: str | None = None,
+        document: str | None = None,
+        action: str | None = None,
+        direction: str | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+    ) -> list[ChangeEvent]:
         """The timeline of tightenings, loosenings and rewordings, filtered, oldest first."""
         if self._changes is None:
             self._changes = all_changes(self)
         if action is not None:
             self._check_action(action)
-        return filter_changes(self._changes, self, subject=subject, document=document,
-                              action=action, direction=direction,
-                              since=parse_on(since) if since else None,
-                              until=parse_on(until) if until else None)
+        return filter_changes(
+            self._changes,
+            self,
+            subject=subject,
+            document=document,
+            action=action,
+            direction=direction,
+            since=parse_on(since) if since else None,
+            until=parse_on(until) if until else None,
+        )
 
     # --- browsing ------------------------------------------------------------------------
 
@@ -447,6 +507,15 @@ class KnowledgeBase:
     def documents(self) -> dict[str, Any]:
         """Every document, by id."""
         return dict(self.archive.documents)
+
+
+MAX_BRANCHES = 256
+
+
+def _merge_citations(target: list[Citation], items: list[Citation]) -> None:
+    for item in items:
+        if item not in target:
+            target.append(item)
 
 
 def _merge(target: list[str], items: list[str]) -> None:

@@ -59,9 +59,11 @@ class Witness:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        return {"facts": self.facts,
-                "old": {"verdict": self.old.verdict, "obligations": list(self.old.obligations)},
-                "new": {"verdict": self.new.verdict, "obligations": list(self.new.obligations)}}
+        return {
+            "facts": self.facts,
+            "old": {"verdict": self.old.verdict, "obligations": list(self.old.obligations)},
+            "new": {"verdict": self.new.verdict, "obligations": list(self.new.obligations)},
+        }
 
 
 @dataclass(slots=True)
@@ -79,16 +81,21 @@ class ActionChange:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        return {"action": self.action, "direction": self.direction.value,
-                "old_verdicts": self.old_verdicts, "new_verdicts": self.new_verdicts,
-                "obligations_added": self.obligations_added,
-                "obligations_removed": self.obligations_removed,
-                "tighter": self.tighter.to_dict() if self.tighter else None,
-                "looser": self.looser.to_dict() if self.looser else None}
+        return {
+            "action": self.action,
+            "direction": self.direction.value,
+            "old_verdicts": self.old_verdicts,
+            "new_verdicts": self.new_verdicts,
+            "obligations_added": self.obligations_added,
+            "obligations_removed": self.obligations_removed,
+            "tighter": self.tighter.to_dict() if self.tighter else None,
+            "looser": self.looser.to_dict() if self.looser else None,
+        }
 
 
-def fact_space(facts: Mapping[str, FactDef], conditions: Iterable[cond.Condition]
-               ) -> list[dict[str, Any]]:
+def fact_space(
+    facts: Mapping[str, FactDef], conditions: Iterable[cond.Condition]
+) -> list[dict[str, Any]]:
     """Every combination of relevant values (including 'not given') of the facts named."""
     conditions = list(conditions)
     names: list[str] = []
@@ -96,8 +103,9 @@ def fact_space(facts: Mapping[str, FactDef], conditions: Iterable[cond.Condition
         for name in cond.facts_named(c):
             if name not in names and name in facts:
                 names.append(name)
-    axes = [[None, *(value for value, _ in relevant_values(facts[n], n, conditions))]
-            for n in names]
+    axes = [
+        [None, *(value for value, _ in relevant_values(facts[n], n, conditions))] for n in names
+    ]
     space: list[dict[str, Any]] = []
     for combo in itertools.product(*axes):
         space.append({n: v for n, v in zip(names, combo, strict=True) if v is not None})
@@ -106,9 +114,13 @@ def fact_space(facts: Mapping[str, FactDef], conditions: Iterable[cond.Condition
     return space
 
 
-def compare(space: list[dict[str, Any]], old: Callable[[dict[str, Any]], Answer],
-            new: Callable[[dict[str, Any]], Answer], action: str,
-            text_changed: bool) -> ActionChange:
+def compare(
+    space: list[dict[str, Any]],
+    old: Callable[[dict[str, Any]], Answer],
+    new: Callable[[dict[str, Any]], Answer],
+    action: str,
+    text_changed: bool,
+) -> ActionChange:
     """Classify how answers moved from ``old`` to ``new`` over ``space``."""
     tighter = looser = None
     added: list[str] = []
@@ -150,5 +162,6 @@ def compare(space: list[dict[str, Any]], old: Callable[[dict[str, Any]], Answer]
         direction = Direction.REWORDED
     else:
         direction = Direction.UNCHANGED
-    return ActionChange(action, direction, tighter, looser, added, removed, old_verdicts,
-                        new_verdicts)
+    return ActionChange(
+        action, direction, tighter, looser, added, removed, old_verdicts, new_verdicts
+    )

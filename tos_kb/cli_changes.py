@@ -1,0 +1,180 @@
+"""``tos-kb diff`` and ``tos-kb changes``: what changed, and in which direction.
+
+Why a module of its own: the diff views (terminal, Markdown, HTML, JSON) are
+presentation, kept apart from the commands that answer questions.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import click
+from rich.console import Console
+
+from .changes import ChangeEvent, VersionDiff
+from .cli import _friendly, _load, terms_option
+from .rulediff import Direction
+
+DIRECTION_STYLE = {
+    Direction.TIGHTENED: "bold red",
+    Direction.LOOSENED: "bold green",
+    Direction.MIXED: "bold yellow",
+    Direction.REWORDED: "cyan",
+    Direction.UNCHANGED: "dim",
+}
+FORMATS = click.Choice(["text", "markdown", "json", "html"])
+
+
+def _rule_lines(diff: VersionDiff) -> list[str]:
+    lines = []
+    for change in diff.changed_rules():
+        line = (
+            f"{change.action}: {change.direction.value} "
+            f"({', '.join(change.old_verdicts)} -> {', '.join(change.new_verdicts)})"
+        )
+        lines.append(line)
+        if change.tighter:
+            lines.append(f"    tighter {change.tighter.describe()}")
+        if change.looser:
+            lines.append(f"    looser  {change.looser.describe()}")
+        for duty in change.obligations_added:
+            lines.append(f"    + obligation: {duty}")
+        for duty in change.obligations_removed:
+            lines.append(f"    - obligation: {duty}")
+    for move in diff.quotes:
+        if move.status != "kept":
+            where = f" -> §{move.new_section}" if move.new_section else ""
+            lines.append(
+                f"quote of {move.action} (§{move.old_section}) {move.status}{where}: "
+                f'"{move.quote[:80]}"'
+            )
+    return lines
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@click.argument("new_date", required=False)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("--rules-only", is_flag=True, help="Skip the text diff.")
+@terms_option
+@_friendly
+def diff(
+    old: str, new: str, new_date: str | None, fmt: str, rules_only: bool, terms: str | None
+) -> None:
+    """Diff OLD and NEW versions (doc@version), or DOC DATE1 DATE2."""
+    kb = _load(terms)
+    result = (
+        kb.diff(old, new, new_date, with_text=not rules_only)
+        if new_date
+        else kb.diff(old, new, with_text=not rules_only)
+    )
+    from . import textdiff
+
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    rules = _rule_lines(result)
+    if fmt == "markdown":
+        out = [
+            f"# {result.old} → {result.new}: {result.direction.value}",
+            "",
+            "## Rule changes",
+            "",
+        ]
+        out += [f"- {line.strip()}" for line in rules] or ["- none"]
+        if result.text is not None:
+            out += ["", "## Text", "", textdiff.to_markdown(result.text)]
+        click.echo("\n".join(out))
+        return
+    if fmt == "html":
+        body = "".join(f"<li>{html.escape(line.strip())}</li>" for line in rules)
+        text = textdiff.to_html(result.text) if result.text is not None else ""
+        click.echo(
+            f"<!doctype html><meta charset='utf-8'><title>{html.escape(result.old)} → "
+            f"{html.escape(result.new)}</title><h1>{html.escape(result.old)} → "
+            f"{html.escape(result.new)}: {result.direction.value}</h1>"
+            f"<h2>Rule changes</h2><ul>{body}</ul><h2>Text</h2>{text}"
+        )
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    style = DIRECTION_STYLE[result.direction]
+    console.print(f"[bold]{result.old} → {result.new}[/]: [{style}]{result.direction.value}[/]")
+    console.print("[bold]Rule changes[/]")
+    for line in rules or ["none"]:
+        console.print(f"  {line}", markup=False)
+    if result.text is not None:
+        console.print("[bold]Text[/]")
+        console.print(textdiff.to_rich(result.text))
+
+
+def _event_line(e: ChangeEvent) -> str:
+    who = e.document or e.subject or ""
+    line = f"{e.on}  {e.direction.value:<9} {e.action:<33} {who}: {e.old} -> {e.new} [{e.kind}]"
+    if e.tighter:
+        line += f"\n            tighter {e.tighter}"
+    if e.looser:
+        line += f"\n            looser  {e.looser}"
+    return line
+
+
+@click.command()
+@click.option("--subject", default=None)
+@click.option("--document", default=None)
+@click.option("--action", default=None)
+@click.option("--direction", type=click.Choice([d.value for d in Direction]), default=None)
+@click.option("--since", default=None, help="YYYY-MM-DD")
+@click.option("--until", default=None, help="YYYY-MM-DD")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@terms_option
+@_friendly
+def changes(
+    subject: str | None,
+    document: str | None,
+    action: str | None,
+    direction: str | None,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    terms: str | None,
+) -> None:
+    """The timeline of tightenings, loosenings and rewordings, with witnesses."""
+    kb = _load(terms)
+    events = kb.changes(
+        subject=subject,
+        document=document,
+        action=action,
+        direction=direction,
+        since=since,
+        until=until,
+    )
+    if fmt == "json":
+        click.echo(json.dumps([e.to_dict() for e in events], indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(
+            "| date | direction | action | where | change | witness |\n|---|---|---|---|---|---|"
+        )
+        for e in events:
+            witness = (e.tighter or e.looser or "").replace("|", "\\|")
+            click.echo(
+                f"| {e.on} | {e.direction.value} | {e.action} | "
+                f"{e.document or e.subject} | {e.old} → {e.new} | {witness} |"
+            )
+    elif fmt == "html":
+        rows = "".join(
+            f"<tr><td>{e.on}</td><td>{e.direction.value}</td><td>{html.escape(e.action)}</td>"
+            f"<td>{html.escape(e.old)} → {html.escape(e.new)}</td>"
+            f"<td>{html.escape(e.tighter or e.looser or '')}</td></tr>"
+            for e in events
+        )
+        click.echo(f"<table>{rows}</table>")
+    else:
+        console = Console(highlight=False, soft_wrap=True)
+        for e in events:
+            console.print(
+                _event_line(e),
+                markup=False,
+                style=DIRECTION_STYLE[e.direction].replace("bold ", ""),
+            )
+        console.print(f"{len(events)} change(s).")
