@@ -18,7 +18,7 @@ from typing import Any
 
 from .decision import Branch, Citation, Decision
 from .kb import FactValueError, KnowledgeBase, UnknownNameError, load
-from .models import Verdict
+from .vocab import Verdict
 from .problems import KnowledgeBaseError, Problem
 
 __all__ = [

@@ -138,10 +138,10 @@ def _conditions(kb: KnowledgeBase, key: str, action: str) -> list[cond.Condition
 def _wording(kb: KnowledgeBase, key: str, action: str) -> list[tuple[Any, ...]]:
     return sorted(
         (
-            r.rule.verdict.value,
-            normalise(r.rule.quote or ""),
-            repr(r.rule.when),
-            tuple(r.rule.obligations),
+            r.verdict.value,
+            normalise(r.quote or ""),
+            repr(r.when),
+            r.obligations,
         )
         for r in kb._versions[key].rules.get(action, [])
     )
@@ -152,7 +152,7 @@ def rule_changes(kb: KnowledgeBase, old: str, new: str) -> list[ActionChange]:
     changes = []
     for action in kb.archive.actions:
         space = fact_space(
-            kb.archive.facts, [*_conditions(kb, old, action), *_conditions(kb, new, action)]
+            kb._fact_specs, [*_conditions(kb, old, action), *_conditions(kb, new, action)]
         )
         reworded = _wording(kb, old, action) != _wording(kb, new, action)
         changes.append(
@@ -289,7 +289,7 @@ def _subject_events(kb: KnowledgeBase, subject_id: str) -> list[ChangeEvent]:
                 *kb.conditions_for(subject_id, action, before),
                 *kb.conditions_for(subject_id, action, day),
             ]
-            space = fact_space(kb.archive.facts, conditions)
+            space = fact_space(kb._fact_specs, conditions)
 
             def side(when: date, action: str = action):
                 def answer(facts: dict[str, Any]) -> Answer:

@@ -22,9 +22,9 @@ from rich.table import Table
 from .decision import Decision
 from .kb import FactValueError, KnowledgeBase, UnknownNameError, default_terms_path, load
 from .loader import load_archive
-from .models import FactType, Verdict
 from .problems import KnowledgeBaseError
 from .validate import check_structure, check_texts
+from .vocab import FactType, Verdict
 
 F = TypeVar("F", bound=Callable[..., Any])
 VERDICT_STYLE = {

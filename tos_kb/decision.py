@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .models import Verdict
+from .vocab import Verdict
 
 __all__ = ["Branch", "Citation", "Decision", "Verdict"]
 

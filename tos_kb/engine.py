@@ -26,7 +26,7 @@ from typing import Any
 
 from . import conditions as cond
 from .decision import Citation
-from .models import Precondition, Rule, RuleVerdict, Verdict
+from .vocab import RuleVerdict, Verdict
 
 # A document's own outcome: a rule verdict, with SILENT meaning "adds nothing".
 _RANK = {
@@ -39,10 +39,14 @@ _RANK = {
 
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
-    """A rule with its parsed condition and its ready-made citation."""
+    """A rule as the engine needs it: plain data, its parsed condition, its citation."""
 
-    rule: Rule
+    verdict: RuleVerdict
     when: cond.Condition | None
+    obligations: tuple[str, ...]
+    condition: str | None
+    note: str | None
+    quote: str | None
     citation: Citation
 
 
@@ -50,7 +54,6 @@ class CompiledRule:
 class CompiledPrecondition:
     """A precondition with its parsed condition, the actions it covers, and its citation."""
 
-    pre: Precondition
     unless: cond.Condition
     actions: frozenset[str] | None
     citation: Citation
@@ -83,9 +86,9 @@ def evaluate_version(
     for compiled in rules:
         truth = True if compiled.when is None else compiled.when.evaluate(facts)
         if truth is True:
-            applies.setdefault(compiled.rule.verdict, []).append(compiled)
+            applies.setdefault(compiled.verdict, []).append(compiled)
         elif truth is None:
-            maybe.setdefault(compiled.rule.verdict, []).append(compiled)
+            maybe.setdefault(compiled.verdict, []).append(compiled)
 
     outcome = _from_rules(applies, maybe, facts)
     for pre in preconditions:
@@ -124,18 +127,18 @@ def _from_rules(
         for c in open_rules:
             if c.when is not None:
                 _add_unique(outcome.missing, cond.missing_facts(c.when, facts))
-                if c.rule.verdict == RuleVerdict.PROHIBITED:
+                if c.verdict == RuleVerdict.PROHIBITED:
                     _add_unique(outcome.conditions, [f"prohibited if {c.when.describe()}"])
-            if c.rule.condition:
-                _add_unique(outcome.conditions, [c.rule.condition])
+            if c.condition:
+                _add_unique(outcome.conditions, [c.condition])
         for c in [*applies.get(RuleVerdict.PERMITTED, []), *maybe.get(RuleVerdict.PERMITTED, [])]:
-            _add_unique(outcome.obligations, c.rule.obligations)
+            _add_unique(outcome.obligations, c.obligations)
         return outcome
     if RuleVerdict.PERMITTED in applies:
         permitted = applies[RuleVerdict.PERMITTED]
         outcome = Outcome(RuleVerdict.PERMITTED, [c.citation for c in permitted])
         for c in permitted:
-            _add_unique(outcome.obligations, c.rule.obligations)
+            _add_unique(outcome.obligations, c.obligations)
         return outcome
     if RuleVerdict.PERMITTED in maybe:
         permitted = maybe[RuleVerdict.PERMITTED]
@@ -144,13 +147,13 @@ def _from_rules(
             assert c.when is not None
             _add_unique(outcome.missing, cond.missing_facts(c.when, facts))
             _add_unique(outcome.conditions, [f"permitted if {c.when.describe()}"])
-            _add_unique(outcome.obligations, c.rule.obligations)
+            _add_unique(outcome.obligations, c.obligations)
         return outcome
     silent = applies.get(RuleVerdict.SILENT, []) + maybe.get(RuleVerdict.SILENT, [])
     return Outcome(
         RuleVerdict.SILENT,
         [c.citation for c in silent],
-        notes=[c.rule.note for c in silent if c.rule.note],
+        notes=[c.note for c in silent if c.note],
     )
 
 

@@ -14,9 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import conditions as cond
+from .cache import fingerprint
+from .cache import read as read_cache
+from .cache import write as write_cache
 from .changes import ChangeEvent, VersionDiff, all_changes, diff_versions, filter_changes
 from .decision import Branch, Citation, Decision
 from .engine import (
@@ -28,11 +31,13 @@ from .engine import (
     to_verdict,
 )
 from .factspace import relevant_values
-from .loader import Archive, VersionEntry, load_archive
-from .models import FactType, Governance, RuleVerdict, Subject, Verdict, VersionRecord
 from .problems import KnowledgeBaseError, did_you_mean
 from .timeline import DocumentTimeline, Placed
-from .validate import check_structure
+from .vocab import FactSpec, FactType, RuleVerdict, Verdict
+
+if TYPE_CHECKING:
+    from .loader import Archive, VersionEntry
+    from .models import Governance, Subject, VersionRecord
 
 
 class UnknownNameError(ValueError):
@@ -70,7 +75,6 @@ class CompiledVersion:
     """A version's rules indexed by action, with parents already resolved."""
 
     key: str
-    entry: VersionEntry
     rules: dict[str, list[CompiledRule]]
     preconditions: dict[str, list[CompiledPrecondition]]
 
@@ -79,17 +83,27 @@ class CompiledVersion:
 class CompiledGovernance:
     """One governing document of a subject, with its timeline."""
 
-    gov: Governance
+    document: str
+    role: str
+    from_: date
+    until: date | None
     when: cond.Condition | None
     timeline: DocumentTimeline
+    caveat: str | None
 
 
 class KnowledgeBase:
     """A loaded knowledge base. Build it with ``tos_kb.load()``."""
 
     def __init__(self, archive: Archive):
-        self.archive = archive
+        self._archive: Archive | None = archive
         self.root = archive.root
+        self._parents: dict[str, str | None] = {a.id: a.parent for a in archive.actions.values()}
+        self._fact_specs: dict[str, FactSpec] = {
+            f.id: FactSpec(f.id, f.type, tuple(f.values) if f.values else None)
+            for f in archive.facts.values()
+        }
+        self._subject_ids = sorted(archive.subjects)
         self._names: dict[str, str] = {}
         for subject in archive.subjects.values():
             self._names[subject.id] = subject.id
@@ -106,23 +120,48 @@ class KnowledgeBase:
             self._timelines[doc_id] = DocumentTimeline([(e.key, e.record) for e in entries])
         self._changes: list[ChangeEvent] | None = None
         self._governance: dict[str, list[CompiledGovernance]] = {
-            subject.id: [
-                CompiledGovernance(
-                    g, g.parsed_when, self._timelines.get(g.document, DocumentTimeline([]))
-                )
-                for g in subject.governed_by
-            ]
+            subject.id: [self._compile_governance(subject.id, g) for g in subject.governed_by]
             for subject in archive.subjects.values()
         }
 
+    @property
+    def archive(self) -> Archive:
+        """The parsed records (read again from ``terms/`` after a cached load, on first use)."""
+        if self._archive is None:
+            from .loader import load_archive
+            from .validate import check_structure
+
+            archive = load_archive(self.root)
+            check_structure(archive)
+            self._archive = archive
+        return self._archive
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What the cache keeps: the compiled index, not the parsed records."""
+        state = self.__dict__.copy()
+        state["_archive"] = None
+        state["_changes"] = None
+        return state
+
     # --- compilation ---------------------------------------------------------------
+
+    def _compile_governance(self, subject_id: str, gov: Governance) -> CompiledGovernance:
+        caveat = (
+            f"{gov.document} governs {subject_id} from {gov.from_}: {gov.uncertainty}"
+            if gov.uncertainty
+            else None
+        )
+        timeline = self._timelines.get(gov.document, DocumentTimeline([]))
+        return CompiledGovernance(
+            gov.document, gov.role, gov.from_, gov.until, gov.parsed_when, timeline, caveat
+        )
 
     def _ancestry(self, action: str) -> list[str]:
         chain: list[str] = []
         current: str | None = action
-        while current is not None and current not in chain and current in self.archive.actions:
+        while current is not None and current not in chain and current in self._parents:
             chain.append(current)
-            current = self.archive.actions[current].parent
+            current = self._parents[current]
         return chain
 
     def _compile(self, entry: VersionEntry) -> CompiledVersion:
@@ -141,12 +180,21 @@ class KnowledgeBase:
                 note=rule.note,
                 condition=rule.parsed_when.describe() if rule.parsed_when else None,
             )
-            own.setdefault(rule.action, []).append(CompiledRule(rule, rule.parsed_when, citation))
+            own.setdefault(rule.action, []).append(
+                CompiledRule(
+                    rule.verdict,
+                    rule.parsed_when,
+                    tuple(rule.obligations),
+                    rule.condition,
+                    rule.note,
+                    rule.quote,
+                    citation,
+                )
+            )
         rules: dict[str, list[CompiledRule]] = {}
         preconditions: dict[str, list[CompiledPrecondition]] = {}
         compiled_pre = [
             CompiledPrecondition(
-                pre,
                 pre.parsed_unless,
                 frozenset(pre.actions) if pre.actions else None,
                 Citation(
@@ -165,7 +213,7 @@ class KnowledgeBase:
             )
             for pre in record.preconditions
         ]
-        for action in self.archive.actions:
+        for action in self._parents:
             chain = self._ancestry(action)
             for candidate in chain:
                 if candidate in own:
@@ -174,7 +222,7 @@ class KnowledgeBase:
             preconditions[action] = [
                 p for p in compiled_pre if p.actions is None or p.actions.intersection(chain)
             ]
-        return CompiledVersion(entry.key, entry, rules, preconditions)
+        return CompiledVersion(entry.key, rules, preconditions)
 
     # --- names ---------------------------------------------------------------------------
 
@@ -183,18 +231,18 @@ class KnowledgeBase:
         try:
             return self._names[name]
         except KeyError:
-            raise _unknown("subject", name, self.archive.subjects) from None
+            raise _unknown("subject", name, self._subject_ids) from None
 
     def _check_action(self, action: str) -> None:
-        if action not in self.archive.actions:
-            raise _unknown("action", action, self.archive.actions)
+        if action not in self._parents:
+            raise _unknown("action", action, self._parents)
 
     def _check_facts(self, facts: Mapping[str, Any]) -> dict[str, Any]:
         clean: dict[str, Any] = {}
         for name, value in facts.items():
-            definition = self.archive.facts.get(name)
+            definition = self._fact_specs.get(name)
             if definition is None:
-                raise _unknown("fact", name, self.archive.facts)
+                raise _unknown("fact", name, self._fact_specs)
             if value is None:
                 continue
             kind = definition.type
@@ -237,9 +285,13 @@ class KnowledgeBase:
         given = self._check_facts(facts)
         decision = self._decide(subject_id, action, day, given)
         if decision.verdict == Verdict.CONDITIONAL:
-            decision = self._settle(subject_id, action, day, given, decision)
-        if explain_branches and decision.verdict == Verdict.CONDITIONAL:
-            decision.branches = self._branches(subject_id, action, day, given, decision)
+            choices = self._choices(subject_id, action, day, decision.missing_facts)
+            decision = self._settle(subject_id, action, day, given, decision, choices)
+            if explain_branches and decision.verdict == Verdict.CONDITIONAL:
+                decision.branches = [
+                    Branch(label, result.verdict, tuple(result.obligations))
+                    for label, result in self._assume(subject_id, action, day, given, choices[:2])
+                ]
         return decision
 
     def _decide(self, subject_id: str, action: str, day: date, facts: dict[str, Any]) -> Decision:
@@ -249,7 +301,7 @@ class KnowledgeBase:
         outcomes: list[tuple[CompiledGovernance, Placed, Outcome, cond.Truth]] = []
         gaps: list[str] = []
         for compiled in self._governance[subject_id]:
-            gov = compiled.gov
+            gov = compiled
             if day < gov.from_ or (gov.until is not None and day >= gov.until):
                 continue
             scope: cond.Truth = True
@@ -257,10 +309,8 @@ class KnowledgeBase:
                 scope = compiled.when.evaluate(facts)
                 if scope is False:
                     continue
-            if gov.uncertainty:
-                decision.caveats.append(
-                    f"{gov.document} governs {subject_id} from {gov.from_}: {gov.uncertainty}"
-                )
+            if compiled.caveat:
+                decision.caveats.append(compiled.caveat)
             placed = compiled.timeline.at(day)
             if placed is None:
                 if scope is True:
@@ -289,7 +339,7 @@ class KnowledgeBase:
         for compiled, placed, outcome, _ in outcomes:
             label = outcome.verdict.value if outcome.verdict != RuleVerdict.SILENT else "silent"
             decision.reasons.append(
-                f"{placed.key} ({compiled.gov.role}): {label}"
+                f"{placed.key} ({compiled.role}): {label}"
                 + (f" — {outcome.notes[0]}" if outcome.notes else "")
             )
         if gaps and verdict != RuleVerdict.PROHIBITED:
@@ -317,29 +367,28 @@ class KnowledgeBase:
                 _merge(decision.obligations, outcome.obligations)
         return decision
 
-    def _branches(
-        self, subject_id: str, action: str, day: date, facts: dict[str, Any], decision: Decision
-    ) -> list[Branch]:
-        """The answer on each side of the missing facts (at most two facts, for legibility)."""
-        return [
-            Branch(label, result.verdict, tuple(result.obligations))
-            for label, result in self._assume(
-                subject_id, action, day, facts, decision.missing_facts[:2]
-            )
-        ]
-
-    def _assume(
-        self, subject_id: str, action: str, day: date, facts: dict[str, Any], missing: list[str]
-    ) -> list[tuple[str, Decision]]:
-        """Decisions for every relevant combination of values of the ``missing`` facts."""
+    def _choices(
+        self, subject_id: str, action: str, day: date, missing: list[str]
+    ) -> list[list[tuple[str, Any, str]]]:
+        """For each missing fact, the values that can change the answer, with labels."""
         mentioned = self.conditions_for(subject_id, action, day)
-        choices = [
+        return [
             [
                 (name, value, label)
-                for value, label in relevant_values(self.archive.facts[name], name, mentioned)
+                for value, label in relevant_values(self._fact_specs[name], name, mentioned)
             ]
             for name in missing
         ]
+
+    def _assume(
+        self,
+        subject_id: str,
+        action: str,
+        day: date,
+        facts: dict[str, Any],
+        choices: list[list[tuple[str, Any, str]]],
+    ) -> list[tuple[str, Decision]]:
+        """Decisions for every combination of the given fact values."""
         results: list[tuple[str, Decision]] = []
         for combo in itertools.islice(itertools.product(*choices), MAX_BRANCHES):
             assumed = dict(facts)
@@ -349,7 +398,13 @@ class KnowledgeBase:
         return results
 
     def _settle(
-        self, subject_id: str, action: str, day: date, facts: dict[str, Any], decision: Decision
+        self,
+        subject_id: str,
+        action: str,
+        day: date,
+        facts: dict[str, Any],
+        decision: Decision,
+        choices: list[list[tuple[str, Any, str]]],
     ) -> Decision:
         """A conditional answer whose every branch agrees is no longer conditional.
 
@@ -357,17 +412,12 @@ class KnowledgeBase:
         value of every missing fact is exhaustive: if all give the same verdict and
         duties, the missing facts do not matter and the answer is that verdict.
         """
-        missing = decision.missing_facts
         total = 1
-        for name in missing:
-            total *= len(
-                relevant_values(
-                    self.archive.facts[name], name, self.conditions_for(subject_id, action, day)
-                )
-            )
-        if not missing or total > MAX_BRANCHES:
+        for values in choices:
+            total *= len(values)
+        if not choices or total > MAX_BRANCHES:
             return decision
-        outcomes = self._assume(subject_id, action, day, facts, missing)
+        outcomes = self._assume(subject_id, action, day, facts, choices)
         verdicts = {(d.verdict, tuple(d.obligations)) for _, d in outcomes}
         if len(verdicts) != 1:
             return decision
@@ -379,7 +429,8 @@ class KnowledgeBase:
         for _, other in outcomes[1:]:
             _merge_citations(settled.citations, other.citations)
         settled.reasons.append(
-            f"{verdict.value} whatever the value of {', '.join(missing)}: every case was checked"
+            f"{verdict.value} whatever the value of {', '.join(decision.missing_facts)}: "
+            "every case was checked"
         )
         return settled
 
@@ -468,16 +519,17 @@ class KnowledgeBase:
         if document is not None and document not in self.archive.versions:
             raise _unknown("document", document, self.archive.versions)
         docs = [document] if document else sorted(self.archive.versions)
-        return [
-            self._versions[p.key].entry.record for doc in docs for p in self._timelines[doc].placed
-        ] + [self._versions[k].entry.record for doc in docs for k in self._timelines[doc].undated]
+        entries = {e.key: e for doc in docs for e in self.archive.versions[doc]}
+        return [entries[p.key].record for doc in docs for p in self._timelines[doc].placed] + [
+            entries[k].record for doc in docs for k in self._timelines[doc].undated
+        ]
 
     def version(self, key: str) -> VersionEntry:
         """A version by ``provider/document@version`` (its text is read on demand)."""
-        try:
-            return self._versions[key].entry
-        except KeyError:
-            raise _unknown("version", key, self._versions) from None
+        if key not in self._versions:
+            raise _unknown("version", key, self._versions)
+        document = key.split("@", 1)[0]
+        return next(e for e in self.archive.versions[document] if e.key == key)
 
     def timeline(self, document: str) -> DocumentTimeline:
         """A document's versions placed on the calendar."""
@@ -555,8 +607,20 @@ def load(
         from .gitrev import checkout_terms
 
         path = checkout_terms(rev, path)
-    archive = load_archive(Path(path) if path is not None else default_terms_path())
+    root = Path(path) if path is not None else default_terms_path()
+    key = fingerprint(root) if root.is_dir() else None
+    if key is not None and strict:
+        cached = read_cache(key)
+        if cached is not None:
+            return cached
+    from .loader import load_archive
+    from .validate import check_structure
+
+    archive = load_archive(root)
     check_structure(archive)
     if strict and archive.problems:
         raise KnowledgeBaseError(archive.problems)
-    return KnowledgeBase(archive)
+    kb = KnowledgeBase(archive)
+    if key is not None and strict:
+        write_cache(key, kb)
+    return kb

@@ -9,7 +9,6 @@ Every model forbids unknown fields and documents every field.
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -26,6 +25,7 @@ from pydantic import (
 
 from . import conditions as cond
 from .dates import VERSION_ID_RE, check_fuzzy, parse_day
+from .vocab import FactType, RuleVerdict
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 DOCUMENT_ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*/[a-z0-9]+(?:[.-][a-z0-9]+)*$"
@@ -69,7 +69,7 @@ ConditionField = Annotated[dict[str, Any], WithJsonSchema(_CONDITION_SCHEMA)]
 class Record(BaseModel):
     """Base of every hand-written record: unknown fields are errors, values are strict."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _parse_condition(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -95,15 +95,6 @@ class ActionDef(Record):
         False, description="Core actions must be covered by every version of a governing document."
     )
     deprecated: bool = Field(False, description="Kept for old records; not to be used in new ones.")
-
-
-class FactType(StrEnum):
-    """The types a fact's value may have."""
-
-    BOOLEAN = "boolean"
-    INTEGER = "integer"
-    STRING = "string"
-    ENUM = "enum"
 
 
 class FactDef(Record):
@@ -167,24 +158,6 @@ class Document(Record):
 
 
 # --- versions ------------------------------------------------------------------
-
-
-class Verdict(StrEnum):
-    """What a rule or a decision says of an action."""
-
-    PERMITTED = "permitted"
-    PROHIBITED = "prohibited"
-    CONDITIONAL = "conditional"
-    UNKNOWN = "unknown"
-
-
-class RuleVerdict(StrEnum):
-    """What one rule says; ``silent`` records that the document does not address it."""
-
-    PERMITTED = "permitted"
-    PROHIBITED = "prohibited"
-    CONDITIONAL = "conditional"
-    SILENT = "silent"
 
 
 class Rule(Record):
@@ -371,7 +344,7 @@ class Governance(Record):
     )
     evidence: list[QuoteRef] = Field(default_factory=list, description="Quotes that show it.")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     _condition: cond.Condition | None = PrivateAttr(None)
 

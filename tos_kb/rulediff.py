@@ -18,7 +18,7 @@ from typing import Any
 
 from . import conditions as cond
 from .factspace import relevant_values
-from .models import FactDef
+from .vocab import FactSpec
 
 MAX_COMBINATIONS = 20_000
 
@@ -94,7 +94,7 @@ class ActionChange:
 
 
 def fact_space(
-    facts: Mapping[str, FactDef], conditions: Iterable[cond.Condition]
+    facts: Mapping[str, FactSpec], conditions: Iterable[cond.Condition]
 ) -> list[dict[str, Any]]:
     """Every combination of relevant values (including 'not given') of the facts named."""
     conditions = list(conditions)

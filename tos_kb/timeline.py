@@ -11,9 +11,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .dates import UNKNOWN, Interval, fuzzy_start
-from .models import VersionRecord
+
+if TYPE_CHECKING:
+    from .models import VersionRecord
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,47 @@
+"""The closed enumerations of the record format, without pydantic.
+
+Why a module of its own: answering a question must not import the record
+models (pydantic costs a few hundred milliseconds at start-up), but it needs
+these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    """What a decision says of an action."""
+
+    PERMITTED = "permitted"
+    PROHIBITED = "prohibited"
+    CONDITIONAL = "conditional"
+    UNKNOWN = "unknown"
+
+
+class RuleVerdict(StrEnum):
+    """What one rule says; ``silent`` records that the document does not address it."""
+
+    PERMITTED = "permitted"
+    PROHIBITED = "prohibited"
+    CONDITIONAL = "conditional"
+    SILENT = "silent"
+
+
+class FactType(StrEnum):
+    """The types a fact's value may have."""
+
+    BOOLEAN = "boolean"
+    INTEGER = "integer"
+    STRING = "string"
+    ENUM = "enum"
+
+
+@dataclass(frozen=True, slots=True)
+class FactSpec:
+    """What the engine needs to know of a fact: its type and allowed values."""
+
+    id: str
+    type: FactType
+    values: tuple[str, ...] | None = None
