@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from kbbuilder import write_kb
 
 import tos_kb
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests use their own compiled-KB cache, never the user's."""
+    os.environ["TOS_KB_CACHE"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .kb import KnowledgeBase
 
 FORMAT = "1"
+KEEP = 8  # compiled knowledge bases kept (several checkouts, test folders)
 
 
 def fingerprint(root: Path) -> str:
@@ -80,9 +81,9 @@ def write(key: str, kb: KnowledgeBase) -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("*.pickle"):
-            if old.stat().st_size and old.name != f"{key}.pickle":
-                old.unlink(missing_ok=True)
+        kept = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEEP - 1 :]:
+            old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
