@@ -18,8 +18,8 @@ from typing import Any
 
 from .decision import Branch, Citation, Decision
 from .kb import FactValueError, KnowledgeBase, UnknownNameError, load
-from .vocab import Verdict
 from .problems import KnowledgeBaseError, Problem
+from .vocab import Verdict
 
 __all__ = [
     "Branch",

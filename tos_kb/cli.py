@@ -389,6 +389,23 @@ def schema(out: str) -> None:
         click.echo(f"wrote {path}")
 
 
+@main.command()
+@terms_option
+@click.option("--write", is_flag=True, help="Refresh the table in terms/README.md.")
+@_friendly
+def coverage(terms: str | None, write: bool) -> None:
+    """The documents and versions the archive covers, as a Markdown table."""
+    from .coverage import markdown, refresh
+
+    kb = _load(terms)
+    if write:
+        readme = kb.root / "README.md"
+        changed = refresh(readme, kb)
+        click.echo(f"{'updated' if changed else 'unchanged'}: {readme}")
+        return
+    click.echo(markdown(kb))
+
+
 def _register_optional() -> None:
     """Commands that live in their own modules (scaffolding, diffs)."""
     from .cli_changes import changes, diff

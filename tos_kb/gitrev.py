@@ -20,7 +20,7 @@ def checkout_terms(rev: str, repo_path: str | Path | None = None) -> Path:
         repo = git.Repo(start, search_parent_directories=True)
         commit = repo.commit(rev)
         tree = commit.tree / "terms"
-    except (git.exc.GitError, ValueError, KeyError) as exc:  # type: ignore[attr-defined]
+    except (git.exc.GitError, git.exc.ODBError, ValueError, KeyError) as exc:
         raise ValueError(f"cannot read terms/ at git revision {rev!r}: {exc}") from None
     target = Path(tempfile.mkdtemp(prefix=f"tos-kb-{rev.replace('/', '_')}-")) / "terms"
     for item in tree.traverse():

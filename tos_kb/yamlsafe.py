@@ -96,21 +96,26 @@ def _check_tag(node: yaml.Node, default: str) -> None:
         )
 
 
-def _convert(node: yaml.Node, path: Path_, positions: dict[Path_, tuple[int, int]],
-             seen: set[int] | None = None) -> Any:
+def _convert(
+    node: yaml.Node,
+    path: Path_,
+    positions: dict[Path_, tuple[int, int]],
+    seen: set[int] | None = None,
+) -> Any:
     seen = set() if seen is None else seen
     if id(node) in seen:
-        raise YamlError("anchors and aliases (&name, *name) are not allowed in records; "
-                        "write each value out", node.start_mark.line + 1,
-                        node.start_mark.column + 1)
+        raise YamlError(
+            "anchors and aliases (&name, *name) are not allowed in records; write each value out",
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+        )
     seen.add(id(node))
     positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
         _check_tag(node, "tag:yaml.org,2002:seq")
-        return [_convert(item, (*path, i), positions, seen)
-                for i, item in enumerate(node.value)]
+        return [_convert(item, (*path, i), positions, seen) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         _check_tag(node, "tag:yaml.org,2002:map")
         result: dict[str, Any] = {}
