@@ -287,7 +287,7 @@ class KnowledgeBase:
         if decision.verdict == Verdict.CONDITIONAL:
             choices = self._choices(subject_id, action, day, decision.missing_facts)
             decision = self._settle(subject_id, action, day, given, decision, choices)
-            if explain_branches and decision.verdict == Verdict.CONDITIONAL:
+            if explain_branches and decision.verdict == Verdict.CONDITIONAL and choices:
                 decision.branches = [
                     Branch(label, result.verdict, tuple(result.obligations))
                     for label, result in self._assume(subject_id, action, day, given, choices[:2])
