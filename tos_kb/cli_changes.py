@@ -46,9 +46,10 @@ def _rule_lines(diff: VersionDiff) -> list[str]:
         if move.status != "kept":
             where = f" -> §{move.new_section}" if move.new_section else ""
             lines.append(
-                f"quote of {move.action} (§{move.old_section}) {move.status}{where}: "
-                f'"{move.quote[:80]}"'
+                f'quote of {move.action} (§{move.old_section}) {move.status}{where}: "{move.quote}"'
             )
+            if move.new_passage:
+                lines.append(f'    now reads: "{move.new_passage}"')
     return lines
 
 

@@ -114,6 +114,14 @@ def fact_space(
     return space
 
 
+def _jump(witness: Witness) -> tuple[int, int]:
+    """How telling a witness is: a bigger change of verdict, then fewer facts to state."""
+    return (
+        abs(STRICTNESS[witness.new.verdict] - STRICTNESS[witness.old.verdict]),
+        -len(witness.facts),
+    )
+
+
 def compare(
     space: list[dict[str, Any]],
     old: Callable[[dict[str, Any]], Answer],
@@ -121,8 +129,16 @@ def compare(
     action: str,
     text_changed: bool,
 ) -> ActionChange:
-    """Classify how answers moved from ``old`` to ``new`` over ``space``."""
-    tighter = looser = None
+    """Classify how answers moved from ``old`` to ``new`` over ``space``.
+
+    A stricter verdict under some facts is a tightening, a laxer one a
+    loosening. Under the same permission, duties only added tighten and
+    duties only removed loosen; duties both added and removed (typically
+    re-worded, such as a renamed policy) are reported but give no direction.
+    The witness kept for each direction is the most telling one found.
+    """
+    tighter: Witness | None = None
+    looser: Witness | None = None
     added: list[str] = []
     removed: list[str] = []
     old_verdicts: list[str] = []
@@ -133,32 +149,26 @@ def compare(
             old_verdicts.append(a.verdict)
         if b.verdict not in new_verdicts:
             new_verdicts.append(b.verdict)
-        for duty in b.obligations:
-            if duty not in a.obligations and duty not in added:
-                added.append(duty)
-        for duty in a.obligations:
-            if duty not in b.obligations and duty not in removed:
-                removed.append(duty)
+        more = [duty for duty in b.obligations if duty not in a.obligations]
+        fewer = [duty for duty in a.obligations if duty not in b.obligations]
+        added += [duty for duty in more if duty not in added]
+        removed += [duty for duty in fewer if duty not in removed]
         sa, sb = STRICTNESS[a.verdict], STRICTNESS[b.verdict]
-        if sa == sb and a.verdict == b.verdict == "permitted":
-            # Same permission: more duties is tighter, fewer is looser.
-            more = set(b.obligations) - set(a.obligations)
-            fewer = set(a.obligations) - set(b.obligations)
-            if more and tighter is None:
-                tighter = Witness(facts, a, b)
-            if fewer and looser is None:
-                looser = Witness(facts, a, b)
-        elif sb > sa and tighter is None:
-            tighter = Witness(facts, a, b)
-        elif sb < sa and looser is None:
-            looser = Witness(facts, a, b)
+        candidate = Witness(facts, a, b)
+        if sb > sa or (a.verdict == b.verdict == "permitted" and more and not fewer):
+            if tighter is None or _jump(candidate) > _jump(tighter):
+                tighter = candidate
+        elif (sb < sa or (a.verdict == b.verdict == "permitted" and fewer and not more)) and (
+            looser is None or _jump(candidate) > _jump(looser)
+        ):
+            looser = candidate
     if tighter and looser:
         direction = Direction.MIXED
     elif tighter:
         direction = Direction.TIGHTENED
     elif looser:
         direction = Direction.LOOSENED
-    elif text_changed:
+    elif text_changed or added or removed:
         direction = Direction.REWORDED
     else:
         direction = Direction.UNCHANGED
