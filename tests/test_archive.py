@@ -51,3 +51,54 @@ def test_every_governing_version_covers_every_core_action() -> None:
             continue
         version = kb._versions[f"{record.document}@{record.version}"]
         assert all(version.rules.get(a) for a in core), record.document
+
+
+REQUIRED_SUBJECTS = {
+    "openai-api": "openai",
+    "chatgpt": None,
+    "anthropic-api": "anthropic",
+    "claude-ai": None,
+    "gemini-api": "google",
+    "xai-api": "xai",
+    "grok": None,
+    "mistral-api": "mistral",
+    "deepseek-api": None,
+    "llama-1": None,
+    "llama-2": None,
+    "llama-3": None,
+    "llama-3.1": None,
+    "llama-3.2": None,
+    "llama-3.3": None,
+    "llama-4": None,
+    "gemma": None,
+    "falcon-7b": None,
+    "falcon-40b": None,
+    "falcon-180b": None,
+    "falcon-2-11b": None,
+    "mistral-7b": None,
+    "mixtral-8x7b": None,
+    "codestral-22b": None,
+    "mistral-large-2": None,
+    "qwen-7b": None,
+    "qwen-72b": None,
+    "qwen2.5-3b": None,
+    "qwen2.5-7b": None,
+    "qwen2.5-72b": None,
+    "deepseek-v3": None,
+    "deepseek-r1": None,
+    "gpt-j-6b": None,
+    "phi-2": None,
+    "phi-3-mini": None,
+    "orca-2": None,
+    "alpaca-7b": None,
+    "vicuna-7b": None,
+}
+
+
+@pytest.mark.parametrize(("subject", "alias"), sorted(REQUIRED_SUBJECTS.items()))
+def test_required_subjects_and_aliases(subject: str, alias: str | None) -> None:
+    """Every subject users ask about exists, and provider ids alias their main service."""
+    kb = tos_kb.load()
+    assert kb.resolve_subject(subject) == subject
+    if alias is not None:
+        assert kb.resolve_subject(alias) == subject

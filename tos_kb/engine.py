@@ -20,7 +20,7 @@ without the loader. Semantics, in order:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,7 +71,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-def _add_unique(target: list[str], items: list[str]) -> None:
+def _add_unique(target: list[str], items: Iterable[str]) -> None:
     for item in items:
         if item not in target:
             target.append(item)

@@ -77,6 +77,16 @@ class CompiledVersion:
     key: str
     rules: dict[str, list[CompiledRule]]
     preconditions: dict[str, list[CompiledPrecondition]]
+    static: dict[str, Outcome]  # actions whose answer does not depend on any fact
+
+    def outcome(self, action: str, facts: Mapping[str, Any]) -> Outcome:
+        """What this version says of ``action`` (shared object for fact-free answers)."""
+        found = self.static.get(action)
+        if found is not None:
+            return found
+        return evaluate_version(
+            self.rules.get(action, []), self.preconditions.get(action, []), facts
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +232,12 @@ class KnowledgeBase:
             preconditions[action] = [
                 p for p in compiled_pre if p.actions is None or p.actions.intersection(chain)
             ]
-        return CompiledVersion(entry.key, rules, preconditions)
+        static = {
+            action: evaluate_version(found, [], {})
+            for action, found in rules.items()
+            if not preconditions[action] and all(r.when is None for r in found)
+        }
+        return CompiledVersion(entry.key, rules, preconditions, static)
 
     # --- names ---------------------------------------------------------------------------
 
@@ -286,11 +301,13 @@ class KnowledgeBase:
         decision = self._decide(subject_id, action, day, given)
         if decision.verdict == Verdict.CONDITIONAL:
             choices = self._choices(subject_id, action, day, decision.missing_facts)
-            decision = self._settle(subject_id, action, day, given, decision, choices)
+            decision, tried = self._settle(subject_id, action, day, given, decision, choices)
             if explain_branches and decision.verdict == Verdict.CONDITIONAL and choices:
+                if len(choices) > 2 or not tried:
+                    tried = self._assume(subject_id, action, day, given, choices[:2])
                 decision.branches = [
                     Branch(label, result.verdict, tuple(result.obligations))
-                    for label, result in self._assume(subject_id, action, day, given, choices[:2])
+                    for label, result in tried
                 ]
         return decision
 
@@ -317,7 +334,7 @@ class KnowledgeBase:
                     gaps.append(gov.document)
                 decision.reasons.append(
                     f"{gov.document} governs {subject_id} on {day}"
-                    + ("" if scope else f" if {compiled.when.describe()}")
+                    + (f" if {compiled.when.describe()}" if compiled.when and not scope else "")
                     + " but no version of it in force then is archived"
                 )
                 continue
@@ -325,12 +342,10 @@ class KnowledgeBase:
             decision.consulted.append(placed.key)
             if placed.start.caveat:
                 decision.caveats.append(placed.start.caveat)
-            outcome = evaluate_version(
-                version.rules.get(action, []), version.preconditions.get(action, []), facts
-            )
+            outcome = version.outcome(action, facts)
             if scope is None and outcome.verdict != RuleVerdict.SILENT:
                 assert compiled.when is not None
-                _scope_conditional(outcome, compiled.when, gov.document, facts)
+                outcome = _scope_conditional(outcome, compiled.when, gov.document, facts)
             outcomes.append((compiled, placed, outcome, scope))
         if not outcomes and not gaps:
             decision.reasons.append(f"no document governs {subject_id} on {day} in this archive")
@@ -405,7 +420,7 @@ class KnowledgeBase:
         facts: dict[str, Any],
         decision: Decision,
         choices: list[list[tuple[str, Any, str]]],
-    ) -> Decision:
+    ) -> tuple[Decision, list[tuple[str, Decision]]]:
         """A conditional answer whose every branch agrees is no longer conditional.
 
         Conditions only compare facts with a few constants, so trying each relevant
@@ -416,14 +431,14 @@ class KnowledgeBase:
         for values in choices:
             total *= len(values)
         if not choices or total > MAX_BRANCHES:
-            return decision
+            return decision, []
         outcomes = self._assume(subject_id, action, day, facts, choices)
         verdicts = {(d.verdict, tuple(d.obligations)) for _, d in outcomes}
         if len(verdicts) != 1:
-            return decision
+            return decision, outcomes
         ((verdict, _),) = verdicts
         if verdict in (Verdict.CONDITIONAL, Verdict.UNKNOWN):
-            return decision
+            return decision, outcomes
         settled = outcomes[0][1]
         settled.facts = dict(facts)
         for _, other in outcomes[1:]:
@@ -432,7 +447,7 @@ class KnowledgeBase:
             f"{verdict.value} whatever the value of {', '.join(decision.missing_facts)}: "
             "every case was checked"
         )
-        return settled
+        return settled, []
 
     def conditions_for(
         self, subject: str, action: str, day: date | None = None
@@ -578,15 +593,24 @@ def _merge(target: list[str], items: list[str]) -> None:
 
 def _scope_conditional(
     outcome: Outcome, when: cond.Condition, document: str, facts: Mapping[str, Any]
-) -> None:
+) -> Outcome:
     """A document that governs only under facts not given makes its verdict conditional."""
-    if outcome.verdict == RuleVerdict.PROHIBITED:
-        outcome.verdict = RuleVerdict.CONDITIONAL
-        _merge(outcome.conditions, [f"prohibited by {document} if {when.describe()}"])
-    elif outcome.verdict in (RuleVerdict.PERMITTED, RuleVerdict.CONDITIONAL):
-        outcome.verdict = RuleVerdict.CONDITIONAL
-        _merge(outcome.conditions, [f"{document} applies if {when.describe()}"])
-    _merge(outcome.missing, cond.missing_facts(when, facts))
+    scoped = Outcome(
+        outcome.verdict,
+        list(outcome.citations),
+        list(outcome.obligations),
+        list(outcome.missing),
+        list(outcome.conditions),
+        list(outcome.notes),
+    )
+    if scoped.verdict == RuleVerdict.PROHIBITED:
+        scoped.verdict = RuleVerdict.CONDITIONAL
+        _merge(scoped.conditions, [f"prohibited by {document} if {when.describe()}"])
+    elif scoped.verdict in (RuleVerdict.PERMITTED, RuleVerdict.CONDITIONAL):
+        scoped.verdict = RuleVerdict.CONDITIONAL
+        _merge(scoped.conditions, [f"{document} applies if {when.describe()}"])
+    _merge(scoped.missing, cond.missing_facts(when, facts))
+    return scoped
 
 
 def default_terms_path() -> Path:

@@ -74,9 +74,9 @@ def check_texts(archive: Archive) -> list[Problem]:
         path, located = archive.sources[f"subject:{subject.id}"]
         for gi, gov in enumerate(subject.governed_by):
             for ei, ev in enumerate(gov.evidence):
-                entry = _find_version(archive, ev.document, ev.version)
+                cited = _find_version(archive, ev.document, ev.version)
                 loc = ("governed_by", gi, "evidence", ei)
-                if entry is None:
+                if cited is None:
                     archive.add(
                         path,
                         f"no archived version {ev.document}@{ev.version}",
@@ -85,7 +85,7 @@ def check_texts(archive: Archive) -> list[Problem]:
                         code="reference",
                     )
                     continue
-                text = text_of(entry, ev.quote_file)
+                text = text_of(cited, ev.quote_file)
                 if text is not None and text.find(ev.quote) is None:
                     archive.add(
                         path,
@@ -300,15 +300,15 @@ def _check_version(archive: Archive, entry: VersionEntry, governs: bool) -> None
             covered.add(rule.action)
         _check_condition(archive, path, located, rule.when, ("rules", i, "when"))
     if governs:
-        for action in archive.actions.values():
+        for definition in archive.actions.values():
             if (
-                action.core
-                and not action.deprecated
-                and not any(a in covered for a in _ancestors(archive, action.id))
+                definition.core
+                and not definition.deprecated
+                and not any(a in covered for a in _ancestors(archive, definition.id))
             ):
                 archive.add(
                     path,
-                    f"no rule for the core action '{action.id}'",
+                    f"no rule for the core action '{definition.id}'",
                     located,
                     ("rules",),
                     code="coverage",
@@ -355,7 +355,9 @@ def _quotes_of(entry: VersionEntry) -> Iterator[tuple[tuple[str | int, ...], str
 
 def _check_hashes(archive: Archive, entry: VersionEntry) -> None:
     path = entry.folder / RECORD_FILE
-    wanted = [(TEXT_FILE, entry.record.sha256, ("sha256",))]
+    wanted: list[tuple[str, str, tuple[str | int, ...]]] = [
+        (TEXT_FILE, entry.record.sha256, ("sha256",))
+    ]
     wanted += [
         (extra.file, extra.sha256, ("also", i, "sha256"))
         for i, extra in enumerate(entry.record.also)
