@@ -149,17 +149,28 @@ def _wording(kb: KnowledgeBase, key: str, action: str) -> list[tuple[Any, ...]]:
     )
 
 
-def rule_changes(kb: KnowledgeBase, old: str, new: str) -> list[ActionChange]:
-    """Every action's change from version ``old`` to version ``new``."""
+def rule_changes(
+    kb: KnowledgeBase, old: str, new: str, new_kb: KnowledgeBase | None = None
+) -> list[ActionChange]:
+    """Every action's change from version ``old`` to version ``new``.
+
+    ``new_kb`` compares across two states of the archive (a version as it is
+    recorded now against the same version at a git revision), for reviews.
+    """
+    other = new_kb or kb
     changes = []
-    for action in kb.archive.actions:
+    for action in kb._parents:
         space = fact_space(
-            kb._fact_specs, [*_conditions(kb, old, action), *_conditions(kb, new, action)]
+            kb._fact_specs, [*_conditions(kb, old, action), *_conditions(other, new, action)]
         )
-        reworded = _wording(kb, old, action) != _wording(kb, new, action)
+        reworded = _wording(kb, old, action) != _wording(other, new, action)
         changes.append(
             compare(
-                space, _answer_fn(kb, old, action), _answer_fn(kb, new, action), action, reworded
+                space,
+                _answer_fn(kb, old, action),
+                _answer_fn(other, new, action),
+                action,
+                reworded,
             )
         )
     return changes

@@ -406,6 +406,35 @@ def coverage(terms: str | None, write: bool) -> None:
     click.echo(markdown(kb))
 
 
+@main.command()
+@click.option(
+    "--base",
+    default="HEAD",
+    show_default=True,
+    help="The git revision to compare with (e.g. origin/main).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the Markdown report to this file.",
+)
+@terms_option
+def review(base: str, out: str | None, terms: str | None) -> None:
+    """Report what a change to terms/ does: problems in the changed files, answers moved."""
+    from .review import build, to_markdown
+
+    try:
+        report = build(Path(terms) if terms else default_terms_path(), base)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    text = to_markdown(report)
+    click.echo(text)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    sys.exit(0 if report.ok else 1)
+
+
 def _register_optional() -> None:
     """Commands that live in their own modules (scaffolding, diffs)."""
     from .cli_changes import changes, diff

@@ -1,0 +1,182 @@
+"""``tos-kb review``: the report a reviewer reads on a contribution's pull request.
+
+Why: a lawyer's pull request adds or corrects a few versions. The reviewer
+needs, in one page: the problems in the files the change touches (and only
+those, as SPDX does), and for each version added or changed, what it does to
+the answers — tightened, loosened, reworded — with witnesses, so that a
+verdict flip never slips through unseen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+from .changes import rule_changes
+from .kb import KnowledgeBase, load
+from .loader import load_archive
+from .problems import Problem
+from .rulediff import ActionChange, Direction
+from .validate import check_structure, check_texts
+
+
+@dataclass
+class VersionReview:
+    """What one added or changed version does."""
+
+    key: str
+    status: str  # added | changed
+    compared_with: str | None
+    changes: list[ActionChange] = field(default_factory=list)
+    text_edited: bool = False
+    text_summary: str | None = None
+
+
+@dataclass
+class Review:
+    """Everything the report says."""
+
+    base: str
+    changed_files: list[str]
+    problems: list[Problem]
+    other_problems: int
+    versions: list[VersionReview]
+    subjects: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """No problem in the files the change touches, and no text edited in place."""
+        return not self.problems and not any(v.text_edited for v in self.versions)
+
+
+def _changed_paths(repo: git.Repo, base: str, terms: Path) -> list[str]:
+    top = Path(repo.working_tree_dir or ".").resolve()
+    relative = terms.resolve().relative_to(top).as_posix()
+    names = repo.git.diff("--name-only", base, "--", relative).splitlines()
+    names += [n for n in repo.untracked_files if n.startswith(relative + "/")]
+    return sorted({(top / n).resolve().relative_to(terms.resolve()).as_posix() for n in names})
+
+
+def _version_keys(paths: list[str]) -> set[str]:
+    keys = set()
+    for path in paths:
+        parts = path.split("/")
+        if len(parts) >= 4 and parts[0] not in ("vocabulary", "subjects"):
+            keys.add(f"{parts[0]}/{parts[1]}@{parts[2]}")
+    return keys
+
+
+def build(terms: Path, base: str) -> Review:
+    """Compare ``terms`` in the working tree with ``terms`` at git revision ``base``."""
+    try:
+        repo = git.Repo(terms, search_parent_directories=True)
+        repo.commit(base)
+        paths = _changed_paths(repo, base, terms)
+    except (git.exc.GitError, git.exc.ODBError, ValueError) as exc:
+        raise ValueError(
+            f"cannot compare with git revision {base!r}: {str(exc).strip().splitlines()[-1]}"
+        ) from None
+    archive = load_archive(terms)
+    check_structure(archive)
+    check_texts(archive)
+    touched = {f"{terms.name}/{p}" for p in paths}
+    mine = [p for p in archive.problems if any(p.file.endswith(t) for t in touched)]
+    review = Review(
+        base,
+        paths,
+        mine,
+        len(archive.problems) - len(mine),
+        [],
+        sorted(
+            p.removesuffix(".yaml").split("/", 1)[1] for p in paths if p.startswith("subjects/")
+        ),
+    )
+    if archive.problems:
+        return review  # answers from a broken archive would mislead the reviewer
+    new_kb = KnowledgeBase(archive)
+    old_kb = load(Path(repo.working_tree_dir or "."), rev=base, strict=False)
+    for key in sorted(_version_keys(paths)):
+        if key not in new_kb._versions:
+            continue
+        if key in old_kb._versions:
+            old_sha = old_kb.version(key).record.sha256
+            item = VersionReview(
+                key,
+                "changed",
+                f"{key} at {base}",
+                rule_changes(old_kb, key, key, new_kb=new_kb),
+                text_edited=old_sha != new_kb.version(key).record.sha256,
+            )
+        else:
+            document = key.split("@", 1)[0]
+            keys = [p.key for p in new_kb.timeline(document).placed]
+            previous = keys[keys.index(key) - 1] if key in keys and keys.index(key) > 0 else None
+            item = VersionReview(key, "added", previous)
+            if previous:
+                diff = new_kb.diff(previous, key)
+                item.changes = diff.rules
+                if diff.text is not None:
+                    stats = diff.text.stats
+                    item.text_summary = (
+                        f"{stats.hunks} changed passages "
+                        f"(+{stats.chars_inserted} / -{stats.chars_deleted} "
+                        "characters)"
+                    )
+        review.versions.append(item)
+    return review
+
+
+def to_markdown(review: Review) -> str:
+    """The report as Markdown, ready to post on a pull request."""
+    out = [f"# Review of changes to terms/ since `{review.base}`", ""]
+    verdict = "✅ ready for legal review" if review.ok else "❌ needs fixes"
+    out += [f"**{verdict}** — {len(review.changed_files)} file(s) changed.", ""]
+    if review.problems:
+        out += ["## Problems in the changed files", ""]
+        out += [
+            f"- `{p.location()}`: {p.message}"
+            + (f" [{p.field}]" if p.field else "")
+            + (f" — {p.hint}" if p.hint else "")
+            for p in review.problems
+        ]
+        out.append("")
+    if review.other_problems:
+        out += [
+            f"{review.other_problems} other problem(s) exist in files this change does "
+            "not touch; run `tos-kb validate`.",
+            "",
+        ]
+    for item in review.versions:
+        title = "Added" if item.status == "added" else "Changed"
+        out += [f"## {title}: `{item.key}`", ""]
+        if item.text_edited:
+            out += [
+                "**The archived text was edited in place.** Texts are never edited after "
+                "archiving: add a new version, or a corrected one with a note.",
+                "",
+            ]
+        if item.compared_with:
+            out.append(f"Compared with `{item.compared_with}`.")
+        if item.text_summary:
+            out.append(f"Text: {item.text_summary}.")
+        moved = [c for c in item.changes if c.direction != Direction.UNCHANGED]
+        if not item.compared_with:
+            out.append("First version of its document: nothing to compare with.")
+        elif not moved:
+            out.append("No answer changes.")
+        else:
+            out += ["", "| action | change | witness |", "|---|---|---|"]
+            for c in moved:
+                witness = "; ".join(w.describe() for w in (c.tighter, c.looser) if w) or (
+                    "duties: " + ", ".join(c.obligations_added + c.obligations_removed)
+                    if c.obligations_added or c.obligations_removed
+                    else "wording only"
+                )
+                out.append(f"| {c.action} | {c.direction.value} | {witness.replace('|', '/')} |")
+        out.append("")
+    if review.subjects:
+        out += ["## Subjects changed", ""]
+        out += [f"- `{s}`: check the governing ranges and their evidence" for s in review.subjects]
+    return "\n".join(out).rstrip() + "\n"
