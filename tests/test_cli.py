@@ -95,3 +95,11 @@ def test_subjects_and_actions_list(terms: Path) -> None:
     subjects = json.loads(run("subjects", "--json", "--terms", str(terms)).output)
     assert {s["id"] for s in subjects} == {"acme-api", "zeta", "other-model"}
     assert "train-on-outputs" in run("actions", "--terms", str(terms)).output
+
+
+def test_show_subject_lists_its_governing_documents(terms: Path) -> None:
+    """show SUBJECT prints each governing document with its date range and basis."""
+    result = run("show", "acme-chat", "--terms", str(terms))
+    assert result.exit_code == 0, result.output
+    assert "acme/terms (terms) 2023-03-14 → …" in result.output
+    assert "acme/policy (policy if jurisdiction in [eea]) 2023-03-14 → …" in result.output

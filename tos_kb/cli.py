@@ -285,9 +285,33 @@ def facts(terms: str | None, as_json: bool) -> None:
 @click.option("--text", "with_text", is_flag=True, help="Also print the verbatim text.")
 @_friendly
 def show(ref: str, terms: str | None, as_json: bool, with_text: bool) -> None:
-    """Show a document's versions (DOC) or one version (DOC@VERSION)."""
+    """Show a subject (its governing documents), a document (DOC) or a version (DOC@VERSION)."""
     kb = _load(terms)
     console = _console()
+    if "@" not in ref and "/" not in ref:
+        subject = kb.subject(ref)
+        if as_json:
+            click.echo(
+                json.dumps(
+                    subject.model_dump(mode="json", by_alias=True, exclude_none=True),
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
+            return
+        aliases = f" (also: {', '.join(subject.aliases)})" if subject.aliases else ""
+        console.print(
+            f"[bold]{escape(subject.name)}[/] — {subject.id}, a {subject.kind}{escape(aliases)}"
+        )
+        for g in subject.governed_by:
+            scope = f" if {g.parsed_when.describe()}" if g.parsed_when else ""
+            console.print(
+                f"  {g.document} ({g.role}{scope}) {g.from_} → {g.until or '…'}", markup=False
+            )
+            console.print(f"      {g.basis}", markup=False, style="dim")
+            if g.uncertainty:
+                console.print(f"      uncertain: {g.uncertainty}", markup=False, style="magenta")
+        return
     if "@" not in ref:
         timeline = kb.timeline(ref)
         document = kb.documents[ref]
