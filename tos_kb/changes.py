@@ -171,9 +171,16 @@ def rule_changes(
                 _answer_fn(other, new, action),
                 action,
                 reworded,
+                old_gap=_excerpt_silence(kb, old),
+                new_gap=_excerpt_silence(other, new),
             )
         )
     return changes
+
+
+def _excerpt_silence(kb: KnowledgeBase, key: str) -> frozenset[str]:
+    """An excerpt's silence may be a clause it does not show: not evidence of a change."""
+    return frozenset({"silent"}) if kb._coverage.get(key) == "excerpt" else frozenset()
 
 
 def quote_moves(kb: KnowledgeBase, old: str, new: str) -> list[QuoteMove]:
@@ -384,7 +391,15 @@ def _subject_events(kb: KnowledgeBase, subject_id: str) -> list[ChangeEvent]:
 
                 return answer
 
-            change = compare(space, side(before), side(day), action, False)
+            change = compare(
+                space,
+                side(before),
+                side(day),
+                action,
+                False,
+                old_gap=UNKNOWN_GAP,
+                new_gap=UNKNOWN_GAP,
+            )
             events += _events_from(
                 [change],
                 on=day,
@@ -394,6 +409,9 @@ def _subject_events(kb: KnowledgeBase, subject_id: str) -> list[ChangeEvent]:
                 subject=subject_id,
             )
     return events
+
+
+UNKNOWN_GAP = frozenset({"unknown"})  # no archived text or silence: not a change of terms
 
 
 def _documents_on(kb: KnowledgeBase, subject_id: str, day: date) -> frozenset[str]:
@@ -440,6 +458,11 @@ def all_changes(kb: KnowledgeBase) -> list[ChangeEvent]:
     return events
 
 
+def _documents_of(event: ChangeEvent) -> set[str]:
+    """The document ids an event compares (its sides are keys or ' + '-joined ids)."""
+    return {part.split("@", 1)[0] for side in (event.old, event.new) for part in side.split(" + ")}
+
+
 def filter_changes(
     events: list[ChangeEvent],
     kb: KnowledgeBase,
@@ -459,7 +482,7 @@ def filter_changes(
         )
     out = []
     for e in events:
-        if document and e.document != document and document not in (e.old + e.new):
+        if document and e.document != document and document not in _documents_of(e):
             continue
         if action and e.action != action:
             continue

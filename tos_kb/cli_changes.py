@@ -40,6 +40,11 @@ def _rule_lines(diff: VersionDiff) -> list[str]:
             lines.append(f"    looser  {change.looser.describe()}")
         for duty in change.obligations_added:
             lines.append(f"    + obligation: {duty}")
+        if change.gaps:
+            lines.append(
+                "    some answers are not compared: an excerpt's silence or a period "
+                "with no archived text is a gap, not a change"
+            )
         for duty in change.obligations_removed:
             lines.append(f"    - obligation: {duty}")
     for move in diff.quotes:

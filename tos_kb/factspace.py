@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import conditions as cond
-from .vocab import FactSpec, FactType
+from .vocab import FactLike, FactType
 
 OTHER_STUDENT = "another-model"
 
 
 def relevant_values(
-    definition: FactSpec, name: str, conditions: Iterable[cond.Condition]
+    definition: FactLike, name: str, conditions: Iterable[cond.Condition]
 ) -> list[tuple[Any, str]]:
     """Representative values of one fact with readable labels, smallest set that matters."""
     tests = [t for c in conditions for t in cond.tests(c) if t.fact == name]

@@ -124,9 +124,11 @@ class KnowledgeBase:
                 self._names.setdefault(provider.id, provider.main_subject)
         self._versions: dict[str, CompiledVersion] = {}
         self._timelines: dict[str, DocumentTimeline] = {}
+        self._coverage: dict[str, str] = {}
         for doc_id, entries in archive.versions.items():
             for entry in entries:
                 self._versions[entry.key] = self._compile(entry)
+                self._coverage[entry.key] = entry.record.coverage
             self._timelines[doc_id] = DocumentTimeline([(e.key, e.record) for e in entries])
         self._changes: list[ChangeEvent] | None = None
         self._governance: dict[str, list[CompiledGovernance]] = {
@@ -263,10 +265,11 @@ class KnowledgeBase:
             kind = definition.type
             if kind == FactType.BOOLEAN and not isinstance(value, bool):
                 raise FactValueError(f"fact {name!r} takes true or false, found {value!r}")
-            if kind == FactType.INTEGER and (
-                isinstance(value, bool) or not isinstance(value, int | float)
-            ):
-                raise FactValueError(f"fact {name!r} takes a number, found {value!r}")
+            if kind == FactType.INTEGER:
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise FactValueError(f"fact {name!r} takes a whole number, found {value!r}")
             if kind == FactType.ENUM and value not in (definition.values or []):
                 raise FactValueError(
                     f"fact {name!r} takes one of "

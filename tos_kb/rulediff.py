@@ -18,7 +18,7 @@ from typing import Any
 
 from . import conditions as cond
 from .factspace import relevant_values
-from .vocab import FactSpec
+from .vocab import FactLike
 
 MAX_COMBINATIONS = 20_000
 
@@ -78,6 +78,7 @@ class ActionChange:
     obligations_removed: list[str] = field(default_factory=list)
     old_verdicts: list[str] = field(default_factory=list)
     new_verdicts: list[str] = field(default_factory=list)
+    gaps: bool = False  # some answers could not be compared (an excerpt's silence, no text)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -94,7 +95,7 @@ class ActionChange:
 
 
 def fact_space(
-    facts: Mapping[str, FactSpec], conditions: Iterable[cond.Condition]
+    facts: Mapping[str, FactLike], conditions: Iterable[cond.Condition]
 ) -> list[dict[str, Any]]:
     """Every combination of relevant values (including 'not given') of the facts named."""
     conditions = list(conditions)
@@ -128,8 +129,15 @@ def compare(
     new: Callable[[dict[str, Any]], Answer],
     action: str,
     text_changed: bool,
+    old_gap: frozenset[str] = frozenset(),
+    new_gap: frozenset[str] = frozenset(),
 ) -> ActionChange:
     """Classify how answers moved from ``old`` to ``new`` over ``space``.
+
+    Verdicts listed in ``old_gap``/``new_gap`` say nothing about the terms
+    (the silence of an excerpt that does not show the clause; "unknown" for
+    want of an archived text), so they witness no direction: a gap in the
+    archive is not a change of the terms.
 
     A stricter verdict under some facts is a tightening, a laxer one a
     loosening. Under the same permission, duties only added tighten and
@@ -143,12 +151,16 @@ def compare(
     removed: list[str] = []
     old_verdicts: list[str] = []
     new_verdicts: list[str] = []
+    gaps = False
     for facts in space:
         a, b = old(facts), new(facts)
         if a.verdict not in old_verdicts:
             old_verdicts.append(a.verdict)
         if b.verdict not in new_verdicts:
             new_verdicts.append(b.verdict)
+        if (a.verdict in old_gap or b.verdict in new_gap) and a.verdict != b.verdict:
+            gaps = True
+            continue
         more = [duty for duty in b.obligations if duty not in a.obligations]
         fewer = [duty for duty in a.obligations if duty not in b.obligations]
         added += [duty for duty in more if duty not in added]
@@ -168,10 +180,10 @@ def compare(
         direction = Direction.TIGHTENED
     elif looser:
         direction = Direction.LOOSENED
-    elif text_changed or added or removed:
+    elif text_changed or added or removed or gaps:
         direction = Direction.REWORDED
     else:
         direction = Direction.UNCHANGED
     return ActionChange(
-        action, direction, tighter, looser, added, removed, old_verdicts, new_verdicts
+        action, direction, tighter, looser, added, removed, old_verdicts, new_verdicts, gaps
     )

@@ -137,7 +137,7 @@ def fact_checker(archive: Archive) -> cond.FactTypeCheck:
             )
         ok = {
             FactType.BOOLEAN: isinstance(value, bool),
-            FactType.INTEGER: isinstance(value, int | float) and not isinstance(value, bool),
+            FactType.INTEGER: isinstance(value, int) and not isinstance(value, bool),
             FactType.STRING: isinstance(value, str),
             FactType.ENUM: value in (definition.values or []),
         }[definition.type]

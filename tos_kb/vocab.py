@@ -7,8 +7,10 @@ these names.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 
 class Verdict(StrEnum):
@@ -36,6 +38,16 @@ class FactType(StrEnum):
     INTEGER = "integer"
     STRING = "string"
     ENUM = "enum"
+
+
+class FactLike(Protocol):
+    """Anything that says a fact's type and allowed values (FactSpec, the record model)."""
+
+    @property
+    def type(self) -> FactType: ...
+
+    @property
+    def values(self) -> Sequence[str] | None: ...
 
 
 @dataclass(frozen=True, slots=True)

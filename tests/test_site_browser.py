@@ -1,0 +1,232 @@
+"""The built site in a real browser: headless Chromium opens pages and asks a question.
+
+Needs Debian's chromium and chromedriver (/usr/bin/chromium, /usr/bin/chromedriver)
+and selenium. Without them the test is skipped, unless ``TOS_KB_BROWSER=required``
+(set by .ci/run), in which case it fails. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_site import REPO, built_site, page_file
+
+import tos_kb
+from tos_kb.sitegen import paths
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = REPO / "test-artifacts"
+REQUIRED = os.environ.get("TOS_KB_BROWSER") == "required"
+
+
+def _missing() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed"
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not path.exists():
+            return f"{path} is missing (apt-get install chromium chromium-driver)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    problem = _missing()
+    if problem:
+        if REQUIRED:
+            pytest.fail(f"TOS_KB_BROWSER=required but {problem}")
+        pytest.skip(problem)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="tos-kb-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,1600",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    root = built_site()
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root))
+    )
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def console_errors(driver: Any) -> list[dict]:
+    return [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+def wait_for(driver: Any, script: str, timeout: float = 20.0) -> Any:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = driver.execute_script(script)
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for: {script}")
+
+
+def open_page(driver: Any, url: str, shot: str) -> None:
+    driver.get(url)
+    wait_for(driver, "return document.readyState === 'complete'")
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"{shot}.png"))
+
+
+def test_pages_and_ask_in_chromium(browser: Any, server: str) -> None:
+    """Home, a version, a diff and the Ask page work, answer as Python does, log no errors."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    kb = tos_kb.load()
+    errors: list[tuple[str, list[dict]]] = []
+
+    open_page(browser, server, "home")
+    assert "tos-kb" in browser.title
+    assert browser.find_element(By.CSS_SELECTOR, "article h1").text == "tos-kb"
+    errors.append(("home", console_errors(browser)))
+
+    key = "meta/llama-2-license@2023-07-18"
+    open_page(browser, server + paths.url(paths.version(key)) + "#q-0", "version")
+    active = wait_for(browser, "return document.querySelectorAll('mark.q-0.tk-active').length")
+    assert active >= 1
+    marked = browser.execute_script(
+        "return Array.from(document.querySelectorAll('mark.q-0')).map(m => m.textContent).join('')"
+    )
+    assert " ".join(marked.split()).startswith("You will not use the Llama Materials")
+    errors.append(("version", console_errors(browser)))
+
+    pair = "changes/openai/terms-of-use/2024-01-31.md"
+    assert page_file(built_site(), pair).exists()
+    open_page(browser, server + paths.url(pair), "diff")
+    assert browser.find_elements(By.CSS_SELECTOR, ".tk-diff ins.diff-ins")
+    assert browser.find_elements(By.CSS_SELECTOR, ".tk-diff del.diff-del")
+    assert browser.find_elements(By.CSS_SELECTOR, ".tk-badge.tk-d-tightened, .tk-badge.tk-d-mixed")
+    errors.append(("diff", console_errors(browser)))
+
+    open_page(browser, server + "changes/", "changes")
+    total = len(browser.find_elements(By.CSS_SELECTOR, "#tk-changes-log tbody tr"))
+    box = browser.find_element(By.CSS_SELECTOR, "input[name=direction][value=tightened]")
+    box.click()
+    shown = browser.execute_script(
+        "return document.querySelectorAll('#tk-changes-log tbody tr:not([hidden])').length"
+    )
+    tightened = sum(1 for e in kb.changes() if e.direction.value == "tightened")
+    assert shown == total - tightened
+    errors.append(("changes", console_errors(browser)))
+
+    open_page(browser, server + "ask/", "ask-form")
+    wait_for(browser, "return document.getElementById('tos-kb-ask').dataset.ready === 'true'")
+    questions = [
+        (
+            "llama-3.1",
+            "train-on-outputs",
+            "2024-08-01",
+            {"student": "mistral-7b", "monthly_active_users": "1000000"},
+        ),
+        ("llama-3.1", "train-on-outputs", "2024-08-01", {"student": "mistral-7b"}),
+        ("openai-api", "train-on-outputs", "2023-06-01", {"competing": "true"}),
+    ]
+    for n, (subject, action, day, facts) in enumerate(questions):
+        browser.get(server + "ask/")
+        wait_for(browser, "return document.getElementById('tos-kb-ask').dataset.ready === 'true'")
+        Select(browser.find_element(By.ID, "tk-ask-subject")).select_by_value(subject)
+        Select(browser.find_element(By.ID, "tk-ask-action")).select_by_value(action)
+        browser.execute_script(f"document.getElementById('tk-ask-on').value = '{day}'")
+        for name, value in facts.items():
+            field = browser.find_element(By.ID, f"tk-fact-{name}")
+            if field.tag_name == "select":
+                Select(field).select_by_value(value)
+            else:
+                field.send_keys(value)
+        browser.find_element(By.ID, "tk-ask-submit").click()
+        verdict = wait_for(browser, "return document.getElementById('tk-answer').dataset.verdict")
+        browser.execute_script("document.getElementById('tk-answer').scrollIntoView()")
+        browser.save_screenshot(str(ARTIFACTS / f"ask-{n}.png"))
+        typed = {
+            k: (v == "true" if v in ("true", "false") else int(v) if v.isdigit() else v)
+            for k, v in facts.items()
+        }
+        expected = kb.ask(subject, action, on=day, **typed)
+        assert verdict == expected.verdict.value
+        shown_verdict = browser.find_element(By.ID, "tk-verdict").text
+        assert shown_verdict == expected.verdict.value.upper()
+        answer = browser.execute_script("return window.tosKbLastAnswer")
+        assert answer["missing_facts"] == expected.missing_facts
+        assert answer["obligations"] == expected.obligations
+        assert answer == expected.to_dict() | {"facts": answer["facts"]}
+        assert answer["facts"] == expected.to_dict()["facts"]
+        cited = browser.find_elements(By.CSS_SELECTOR, "#tk-citations a")
+        assert len([a for a in cited if "/documents/" in a.get_attribute("href")]) == len(
+            expected.citations
+        )
+        errors.append((f"ask-{n}", console_errors(browser)))
+
+    # A citation opens its version page at the highlighted quote.
+    cited[0].click()
+    wait_for(browser, "return document.readyState === 'complete'")
+    anchor = browser.execute_script("return location.hash.slice(1)")
+    assert anchor and browser.execute_script(f"return !!document.getElementById('{anchor}')")
+    assert browser.find_elements(By.CSS_SELECTOR, f"mark.{anchor}.tk-active")
+    errors.append(("citation", console_errors(browser)))
+
+    open_page(browser, server + paths.url(paths.subject("llama-2")), "subject-light")
+    toggle = [
+        t
+        for t in browser.find_elements(By.CSS_SELECTOR, "form[data-md-component=palette] label")
+        if t.is_displayed()
+    ]
+    assert toggle, "no palette toggle"
+    toggle[0].click()
+    wait_for(browser, "return document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    colour = browser.execute_script(
+        "return getComputedStyle(document.querySelector('.tk-chart text')).fill"
+    )
+    assert colour != "rgb(0, 0, 0)"  # chart text follows the dark scheme's foreground
+    browser.save_screenshot(str(ARTIFACTS / "subject-dark.png"))
+    errors.append(("subject", console_errors(browser)))
+
+    assert not [e for e in errors if e[1]], errors

@@ -1,0 +1,148 @@
+"""What the archive covers: the coverage page, and the home page's generated parts.
+
+Coverage is stated plainly because answers depend on it: a day on which a
+governing document has no archived version is answered ``unknown``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..changes import ChangeEvent
+from ..models import Subject
+from . import paths
+from .changelog import event_link, scope_link
+from .context import Site
+from .markup import PageSource, badge, code, esc, link, table
+
+SRC = "coverage.md"
+LATEST = 12
+
+
+def gaps(site: Site, subject: Subject) -> list[tuple[str, date, date | None]]:
+    """(document, from, until) spans where a governing document has no version in force."""
+    found: list[tuple[str, date, date | None]] = []
+    for gov in subject.governed_by:
+        timeline = site.kb.timeline(gov.document)
+        if not timeline.placed:
+            if len(timeline.undated) != 1:
+                found.append((gov.document, gov.from_, gov.until))
+            continue
+        covered = gov.from_
+        for p in timeline.placed:
+            start, end = p.interval.start, p.interval.end
+            if gov.until and start >= gov.until:
+                break
+            if end is not None and end <= covered:
+                continue
+            if start > covered:
+                found.append((gov.document, covered, start))
+            covered = end if end is not None else date.max
+            if covered == date.max:
+                break
+        limit = gov.until or date.max
+        if covered < limit:
+            found.append((gov.document, covered, gov.until))
+    return found
+
+
+def summary(site: Site) -> str:
+    """Counts of what is archived (for the home page)."""
+    kb = site.kb
+    records = kb.versions()
+    full = sum(1 for r in records if r.coverage == "full")
+    return (
+        '<ul class="tk-summary">'
+        f"<li>{len(kb.archive.providers)} providers, {len(kb.documents)} documents, "
+        f"{len(records)} versions ({full} full texts, {len(records) - full} excerpts)</li>"
+        f"<li>{len(kb.archive.subjects)} subjects, {len(kb.archive.actions)} actions, "
+        f"{len(kb.archive.facts)} facts</li>"
+        f"<li>{len(site.changes)} changes of an answer</li>"
+        f"<li>texts retrieved up to {esc(site.as_of.isoformat())}</li>"
+        "</ul>"
+    )
+
+
+def latest_changes(site: Site, src: str) -> str:
+    """The latest changes, one row per change with each action's direction (home page)."""
+    groups: dict[tuple[str, str, str, date], list[ChangeEvent]] = {}
+    for e in reversed(site.changes):
+        groups.setdefault((e.old, e.new, e.subject or "", e.on), []).append(e)
+    rows = []
+    for (_old, _new, _subject, on), events in list(groups.items())[:LATEST]:
+        first = events[0]
+        actions = " ".join(
+            f'<span class="tk-action-move">{code(e.action)} {badge(e.direction.value, "d")}</span>'
+            for e in events
+        )
+        rows.append(
+            [
+                esc(on.isoformat()),
+                scope_link(site, src, first),
+                event_link(site, src, first),
+                actions,
+            ]
+        )
+    return table(["Date", "Subject or document", "Change", "Actions"], rows) + (
+        f'<p><a href="{esc(site.href(src, "changes/index.md"))}">All changes</a> · '
+        f'<a href="{esc(site.href(src, "feed.xml"))}">Atom feed</a></p>'
+    )
+
+
+def page(site: Site) -> PageSource:
+    """The coverage page."""
+    kb = site.kb
+    out = PageSource(SRC, "Coverage")
+    out.html(
+        "<p>What this archive holds, and where it has holes. A question about a day on which "
+        "a governing document has no archived version is answered <em>unknown</em>, never "
+        "guessed.</p>" + summary(site)
+    )
+    out.heading(2, "Subjects", "subjects")
+    rows = []
+    for subject in kb.subjects():
+        first = min((g.from_ for g in subject.governed_by), default=None)
+        holes = gaps(site, subject)
+        answers: dict[str, int] = {}
+        for action in kb.archive.actions:
+            verdict = kb.ask(subject.id, action, on=site.as_of).verdict.value
+            answers[verdict] = answers.get(verdict, 0) + 1
+        rows.append(
+            [
+                link(site.href(SRC, paths.subject(subject.id)), subject.id),
+                esc(first.isoformat() if first else ""),
+                "<br>".join(
+                    f"{esc(doc)}: {esc(a.isoformat())} – {esc(b.isoformat() if b else 'open')}"
+                    for doc, a, b in holes
+                ),
+                " ".join(f"{badge(v)} {n}" for v, n in sorted(answers.items())),
+            ]
+        )
+    out.html(
+        table(
+            [
+                "Subject",
+                "Covered from",
+                "Gaps (no version archived)",
+                f"Answers on {site.as_of.isoformat()}, no facts",
+            ],
+            rows,
+        )
+    )
+    out.heading(2, "Documents", "documents")
+    rows = []
+    for doc_id in sorted(kb.documents):
+        records = kb.versions(doc_id)
+        timeline = kb.timeline(doc_id)
+        full = sum(1 for r in records if r.coverage == "full")
+        rows.append(
+            [
+                link(site.href(SRC, paths.document(doc_id)), doc_id),
+                esc(len(records)),
+                esc(f"{full} full, {len(records) - full} excerpt"),
+                esc(timeline.placed[0].interval.start.isoformat() if timeline.placed else ""),
+                esc(len(timeline.undated) or ""),
+            ]
+        )
+    out.html(table(["Document", "Versions", "Coverage", "First in force", "Undated"], rows))
+    return out

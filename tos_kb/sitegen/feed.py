@@ -1,0 +1,103 @@
+"""The Atom feed of changes (``feed.xml``): one entry per change page or governance change.
+
+Why ElementTree: it escapes every text and attribute, so archived words in
+titles and summaries cannot break the XML; content is ``type="html"`` whose
+markup is itself built from escaped text.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from datetime import date
+from urllib.parse import urljoin
+
+from ..changes import ChangeEvent
+from . import paths
+from .context import Site
+from .markup import esc
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_PATH = "feed.xml"
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _summary(events: list[ChangeEvent]) -> str:
+    items = []
+    for e in events:
+        witness = "; ".join(x for x in (e.tighter, e.looser) if x)
+        items.append(
+            f"<li><strong>{esc(e.action)}</strong>: {esc(e.direction.value)}"
+            + (f" ({esc(witness)})" if witness else "")
+            + "</li>"
+        )
+    return f"<ul>{''.join(items)}</ul>"
+
+
+def _direction(events: list[ChangeEvent]) -> str:
+    kinds = {e.direction.value for e in events} - {"reworded"}
+    if "mixed" in kinds or {"tightened", "loosened"} <= kinds:
+        return "mixed"
+    if kinds:
+        return kinds.pop()
+    return "reworded"
+
+
+def build(site: Site, site_url: str) -> str:
+    """The feed as XML text (entries newest first)."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    groups: dict[tuple[str, str, str, date], list[ChangeEvent]] = defaultdict(list)
+    for e in site.changes:
+        groups[(e.old, e.new, e.subject or "", e.on)].append(e)
+    entries = []
+    for (old, new, subject, _), events in groups.items():
+        pair = site.pair_by_keys.get((old, new))
+        if pair is not None:
+            href = urljoin(base, paths.url(pair.src, site.directory_urls))
+            title = f"{pair.document}: {old.split('@', 1)[1]} → {new.split('@', 1)[1]}"
+            if pair.kind == "succession":
+                title = f"{old} succeeded by {new}"
+            ident = f"urn:tos-kb:change:{old}:{new}"
+        else:
+            href = (
+                urljoin(base, paths.url(paths.subject(subject), site.directory_urls)) + "#changes"
+            )
+            title = f"{subject}: governed by {new} (was {old})"
+            ident = f"urn:tos-kb:governance:{subject}:{events[0].on.isoformat()}"
+        entries.append((events[0].on, ident, f"{title} ({_direction(events)})", href, events))
+    entries.sort(key=lambda item: (item[0], item[1]), reverse=True)
+
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = "urn:tos-kb:changes"
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = "tos-kb: changes in AI terms and model licences"
+    ET.SubElement(
+        feed, f"{{{ATOM}}}subtitle"
+    ).text = (
+        "Tightenings, loosenings and rewordings of archived terms of service and model licences"
+    )
+    updated = max((e[0] for e in entries), default=site.as_of)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(updated)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=urljoin(base, FEED_PATH))
+    ET.SubElement(
+        feed,
+        f"{{{ATOM}}}link",
+        rel="alternate",
+        href=urljoin(base, paths.url("changes/index.md", site.directory_urls)),
+    )
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = "tos-kb"
+    for day, ident, title, href, events in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = ident
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = title
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(day)
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=href)
+        for e in events[:1]:
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=e.kind)
+        content = ET.SubElement(entry, f"{{{ATOM}}}content", type="html")
+        content.text = _summary(events)
+    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"

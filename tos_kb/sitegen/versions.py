@@ -1,0 +1,287 @@
+"""One page per archived version: dates, sources, hash, rules with quotes, the verbatim text.
+
+Anchors are stable: ``rule-3`` is the fourth rule of the record, ``q-3`` its
+quote in the text, ``pre-0``/``qp-0`` the first precondition, ``qe-1`` a
+subject's evidence quote, ``L12`` line 12 of text.txt and ``<file>-L12``
+line 12 of another text of the version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..loader import VersionEntry
+from ..models import Precondition, Rule
+from . import paths
+from .context import Site
+from .markup import PageSource, badge, code, dl, esc, ext_link, link, paragraphs, table
+from .verbatim import Quote, render
+
+TEXT_FILE = "text.txt"
+
+
+def _prefix(name: str) -> str:
+    """Anchor prefix of a text file (empty for text.txt)."""
+    if name == TEXT_FILE:
+        return ""
+    return "t-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def anchor_for_rule(index: int) -> str:
+    """Anchor of a rule's quote in the text."""
+    return f"q-{index}"
+
+
+def find_rule(entry: VersionEntry, citation: dict) -> str | None:
+    """The anchor of the rule or precondition a citation points at, if it can be found."""
+    if citation.get("kind") == "precondition":
+        for i, pre in enumerate(entry.record.preconditions):
+            if pre.quote == citation.get("quote"):
+                return f"qp-{i}"
+        return None
+    for i, rule in enumerate(entry.record.rules):
+        if rule.quote == citation.get("quote") and rule.action == citation.get("action"):
+            return anchor_for_rule(i)
+    return None
+
+
+def pages(site: Site) -> Iterator[PageSource]:
+    """Every version's page."""
+    for record in site.kb.versions():
+        yield version_page(site, f"{record.document}@{record.version}")
+
+
+def _quotes_by_file(site: Site, key: str, entry: VersionEntry) -> dict[str, list[Quote]]:
+    by_file: dict[str, list[Quote]] = {}
+    for i, rule in enumerate(entry.record.rules):
+        if rule.quote:
+            by_file.setdefault(rule.quote_file or TEXT_FILE, []).append(
+                Quote(anchor_for_rule(i), rule.quote)
+            )
+    for i, pre in enumerate(entry.record.preconditions):
+        by_file.setdefault(pre.quote_file or TEXT_FILE, []).append(Quote(f"qp-{i}", pre.quote))
+    for ev in site.evidence.get(key, []):
+        by_file.setdefault(ev.quote_file or TEXT_FILE, []).append(Quote(f"qe-{ev.index}", ev.quote))
+    return by_file
+
+
+def _texts(entry: VersionEntry) -> list[tuple[str, str]]:
+    """(file name, title) of every text of the version, text.txt first."""
+    return [(TEXT_FILE, "Verbatim text"), *((a.file, a.title) for a in entry.record.also)]
+
+
+def version_page(site: Site, key: str) -> PageSource:
+    """The page of one version."""
+    kb = site.kb
+    entry = kb.version(key)
+    record = entry.record
+    src = paths.version(key)
+    doc = kb.documents.get(record.document)
+    page = PageSource(src, key, edit=f"{record.document}/{record.version}/record.yaml")
+    timeline = kb.timeline(record.document)
+    placed = next((p for p in timeline.placed if p.key == key), None)
+
+    # Texts first: rule cards link to the line where each quote stands.
+    rendered: dict[str, tuple[str, dict[str, int]]] = {}
+    quotes = _quotes_by_file(site, key, entry)
+    for name, _title in _texts(entry):
+        try:
+            text = entry.read_text(None if name == TEXT_FILE else name)
+        except OSError:
+            rendered[name] = ('<p class="tk-warning">This text file is missing.</p>', {})
+            continue
+        rendered[name] = render(text, quotes.get(name, []), _prefix(name))
+    found = {a for _, lines in rendered.values() for a in lines}
+
+    intro = [
+        f'<p class="tk-lede">{esc(record.title)}</p>',
+        "<p>",
+        "Version of ",
+        link(site.href(src, paths.document(record.document)), record.document),
+        f" ({esc(doc.title)})" if doc else "",
+        ". ",
+        _neighbours(site, src, key),
+        "</p>",
+    ]
+    page.html("".join(intro))
+
+    page.heading(2, "Dates", "dates")
+    interval = ""
+    if placed is not None:
+        end = placed.interval.end.isoformat() if placed.interval.end else "still in force"
+        interval = (
+            f"from {esc(placed.interval.start.isoformat())} until {esc(end)}"
+            + (" (exclusive)" if placed.interval.end else "")
+            + (
+                f'<br><span class="tk-caveat">{esc(placed.start.caveat)}</span>'
+                if placed.start.caveat
+                else ""
+            )
+        )
+    elif key in timeline.undated:
+        interval = (
+            "undated: not placed on the calendar (evidence only, or applies over the "
+            "range its subject gives when it is the document's only text)"
+        )
+    page.html(
+        dl(
+            [
+                ("Effective", esc(record.effective)),
+                ("Basis", esc(record.effective_basis)),
+                ("Governs", interval),
+                ("Published", esc(record.published or "")),
+                ("Attested in force on", esc(", ".join(d.isoformat() for d in record.in_force_on))),
+                ("Retrieved", esc(record.retrieved.isoformat())),
+                ("Verified", esc(record.verified.isoformat() if record.verified else "")),
+                ("Withdrawn", esc(record.withdrawn.isoformat() if record.withdrawn else "")),
+            ]
+        )
+    )
+
+    page.heading(2, "Sources", "sources")
+    text_link = link(site.href(src, paths.version_text(key)), "text.txt")
+    page.html(
+        dl(
+            [
+                ("Source", ext_link(record.source_url)),
+                ("Obtained from", esc(record.obtained_from)),
+                (
+                    "Coverage",
+                    esc(record.coverage)
+                    + (
+                        " — only the sections shown were archived"
+                        if record.coverage == "excerpt"
+                        else ""
+                    ),
+                ),
+                ("SHA-256", f"{code(record.sha256)} of {text_link}"),
+            ]
+        )
+        + paragraphs(record.notes)
+    )
+    if record.also:
+        rows = [
+            [
+                esc(a.title),
+                link(site.href(src, paths.version_text(key, a.file)), a.file),
+                esc(a.coverage),
+                ext_link(a.source_url) if a.source_url else "",
+                esc(a.obtained_from),
+                code(a.sha256),
+            ]
+            for a in record.also
+        ]
+        page.html(
+            table(["Other text", "File", "Coverage", "Source", "Obtained from", "SHA-256"], rows)
+        )
+
+    governs = site.governs.get(record.document, [])
+    if governs:
+        page.heading(2, "Subjects governed", "subjects")
+        rows = [
+            [
+                link(site.href(src, paths.subject(sid)), sid),
+                esc(gov.role),
+                esc(gov.from_.isoformat()),
+                esc(gov.until.isoformat() if gov.until else "open"),
+                esc(gov.parsed_when.describe() if gov.parsed_when else ""),
+            ]
+            for sid, gov in governs
+        ]
+        page.html(table(["Subject", "Role", "From", "Until", "Only if"], rows))
+
+    if record.preconditions:
+        page.heading(2, "Preconditions", "preconditions")
+        page.html("".join(_precondition(i, p, found) for i, p in enumerate(record.preconditions)))
+
+    page.heading(2, "Rules", "rules")
+    if record.rules:
+        page.html("".join(_rule(i, r, found) for i, r in enumerate(record.rules)))
+    else:
+        page.html('<p class="tk-note">This version carries no rules (evidence only).</p>')
+
+    evidence = site.evidence.get(key, [])
+    if evidence:
+        page.heading(2, "Cited as evidence", "evidence")
+        items = "".join(
+            "<li>"
+            + link(site.href(src, paths.subject(e.subject)), e.subject)
+            + f" ({esc(e.document)}): "
+            + _quote_block(e.quote, f"qe-{e.index}", found)
+            + "</li>"
+            for e in evidence
+        )
+        page.html(f'<ul class="tk-evidence">{items}</ul>')
+
+    for name, title in _texts(entry):
+        anchor = "text" if name == TEXT_FILE else _prefix(name)
+        page.heading(2, f"{title} ({name})", f"{anchor}-heading")
+        html_text, _ = rendered[name]
+        page.html(html_text)
+    return page
+
+
+def _neighbours(site: Site, src: str, key: str) -> str:
+    parts = []
+    for pair in site.pairs:
+        if pair.new == key:
+            label = (
+                "change from the previous version"
+                if pair.kind == "version"
+                else f"change from {pair.old} (succession)"
+            )
+            parts.append(link(site.href(src, pair.src), label))
+        elif pair.old == key:
+            label = (
+                "change to the next version"
+                if pair.kind == "version"
+                else f"change to {pair.new} (succession)"
+            )
+            parts.append(link(site.href(src, pair.src), label))
+    return " · ".join(parts)
+
+
+def _quote_block(quote: str | None, anchor: str, found: set[str]) -> str:
+    if not quote:
+        return ""
+    where = (
+        f' <a class="tk-goto" href="#{esc(anchor)}">show in text</a>'
+        if anchor in found
+        else ' <span class="tk-warning">(not found in the archived text)</span>'
+    )
+    return f'<blockquote class="tk-quote">{esc(quote)}</blockquote>{where}'
+
+
+def _rule(i: int, rule: Rule, found: set[str]) -> str:
+    when = rule.parsed_when.describe() if rule.parsed_when else "always"
+    obligations = "".join(f"<li>{esc(o)}</li>" for o in rule.obligations)
+    body = [
+        f'<section class="tk-rule" id="rule-{i}">',
+        f'<p class="tk-rule-head">{code(rule.action)} {badge(rule.verdict.value)} '
+        f'<span class="tk-when">when {esc(when)}</span>'
+        + (f' <span class="tk-section">§ {esc(rule.section)}</span>' if rule.section else "")
+        + f' <a class="tk-permalink" href="#rule-{i}" aria-label="link to this rule">#</a></p>',
+        _quote_block(rule.quote, anchor_for_rule(i), found),
+        f'<p class="tk-condition">Turns on: {esc(rule.condition)}</p>' if rule.condition else "",
+        f'<p>Obligations:</p><ul class="tk-obligations">{obligations}</ul>' if obligations else "",
+        paragraphs(rule.note),
+        f'<p class="tk-note">Quoted from {code(rule.quote_file)}.</p>' if rule.quote_file else "",
+        "</section>",
+    ]
+    return "".join(body)
+
+
+def _precondition(i: int, pre: Precondition, found: set[str]) -> str:
+    actions = ", ".join(pre.actions) if pre.actions else "every action"
+    body = [
+        f'<section class="tk-rule tk-pre" id="pre-{i}">',
+        f'<p class="tk-rule-head">{badge("precondition")} rights over {esc(actions)} are '
+        f"withheld unless {esc(pre.parsed_unless.describe())}"
+        + (f' <span class="tk-section">§ {esc(pre.section)}</span>' if pre.section else "")
+        + "</p>",
+        _quote_block(pre.quote, f"qp-{i}", found),
+        paragraphs(pre.note),
+        "</section>",
+    ]
+    return "".join(body)
