@@ -230,3 +230,49 @@ def test_pages_and_ask_in_chromium(browser: Any, server: str) -> None:
     errors.append(("subject", console_errors(browser)))
 
     assert not [e for e in errors if e[1]], errors
+
+
+def test_ask_page_engine_answers_every_scenario_as_python(browser: Any, server: str) -> None:
+    """In Chromium, the Ask page's engine answers every scenario question exactly as Python."""
+    import json
+
+    from test_scenarios import ALL
+
+    kb = tos_kb.load()
+    open_page(browser, server + "ask/", "ask-scenarios")
+    wait_for(browser, "return document.getElementById('tos-kb-ask').dataset.ready === 'true'")
+    questions = [
+        {
+            "subject": s["subject"],
+            "action": s["action"],
+            "on": str(s["on"]),
+            "facts": s.get("facts") or {},
+        }
+        for s in ALL
+    ]
+    browser.set_script_timeout(120)
+    answers = browser.execute_async_script(
+        """
+        const [questions, url, done] = arguments;
+        fetch(url).then(r => r.json()).then(data => {
+          const engine = new window.TosKbEngine.Engine(data);
+          done(questions.map(q => {
+            try { return engine.ask(q.subject, q.action, q.on, q.facts); }
+            catch (e) { return {error: String(e.message)}; }
+          }));
+        }).catch(e => done([{error: String(e)}]));
+        """,
+        questions,
+        server + "export/tos-kb.json",
+    )
+    assert len(answers) == len(questions)
+    for question, answer in zip(questions, answers, strict=True):
+        expected = json.loads(
+            json.dumps(
+                kb.ask(
+                    question["subject"], question["action"], on=question["on"], **question["facts"]
+                ).to_dict()
+            )
+        )
+        assert answer == expected, question
+    assert console_errors(browser) == []
