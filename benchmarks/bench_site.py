@@ -7,16 +7,14 @@ Run: .venv/bin/python benchmarks/bench_site.py [--runs 3]
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import tos_kb
 from tos_kb.sitegen import build as site_build
+from tos_kb.sitegen.build import run_mkdocs
 from tos_kb.sitegen.context import Site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,25 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def full_build(dest: Path) -> float:
     """Wall time of one ``mkdocs build --strict`` into ``dest``, in seconds."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--quiet",
-            "-f",
-            str(REPO / "mkdocs.yml"),
-            "-d",
-            str(dest),
-        ],
-        cwd=REPO,
-        env=env,
-        check=True,
-    )
+    run_mkdocs(REPO / "mkdocs.yml", dest).check_returncode()
     return time.perf_counter() - start
 
 

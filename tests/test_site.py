@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -29,6 +28,7 @@ from kbbuilder import default_spec, version, write_kb
 import tos_kb
 from tos_kb.export import build_export, to_json
 from tos_kb.sitegen import paths
+from tos_kb.sitegen.build import run_mkdocs
 from tos_kb.sitegen.context import Site
 from tos_kb.sitegen.markup import esc, md_escape, safe_url, splice
 from tos_kb.sitegen.verbatim import Quote, render
@@ -42,30 +42,11 @@ EDIT_URI = "https://example.org/repo/edit/main/site/"
 def mkdocs_build(dest: Path, terms: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``mkdocs build --strict`` into ``dest`` (from ``terms`` when given)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOS_KB_")}
-    env["NO_MKDOCS_2_WARNING"] = "1"
     env["TOS_KB_SITE_URL"] = SITE_URL
     env["TOS_KB_EDIT_URI"] = EDIT_URI
     if terms is not None:
         env["TOS_KB_TERMS"] = str(terms)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--quiet",
-            "-f",
-            str(REPO / "mkdocs.yml"),
-            "-d",
-            str(dest),
-        ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return run_mkdocs(REPO / "mkdocs.yml", dest, env)
 
 
 @functools.lru_cache(maxsize=1)

@@ -81,10 +81,10 @@ class Test:
 
     def describe(self) -> str:
         if self.op in _LISTS:
-            return f"{self.fact} {OPERATORS[self.op]} [{', '.join(map(_show, self.value))}]"
+            return f"{self.fact} {OPERATORS[self.op]} [{', '.join(map(show_value, self.value))}]"
         if self.op == "eq" and isinstance(self.value, bool):
             return self.fact if self.value else f"not {self.fact}"
-        return f"{self.fact} {OPERATORS[self.op]} {_show(self.value)}"
+        return f"{self.fact} {OPERATORS[self.op]} {show_value(self.value)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +144,8 @@ class Not:
 Condition = Test | All | Any_ | Not
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A fact value as conditions and explanations print it (700_000_000, true)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):

@@ -36,7 +36,7 @@ def relevant_values(
             return [(0, f"{name} = 0")]
         values: list[tuple[Any, str]] = []
         for bound in sorted(ops_at):
-            shown = _num(bound)
+            shown = cond.show_value(bound)
             if ops_at[bound] <= {"lte", "gt"}:
                 values += [(bound, f"{name} ≤ {shown}"), (bound + 1, f"{name} > {shown}")]
             elif ops_at[bound] <= {"lt", "gte"}:
@@ -53,10 +53,6 @@ def relevant_values(
     values = [(v, f"{name} = {v}") for v in dict.fromkeys(named)]
     values.append((OTHER_STUDENT if name == "student" else "other", f"{name} is another value"))
     return values
-
-
-def _num(value: Any) -> str:
-    return f"{value:,}".replace(",", "_") if isinstance(value, int) else str(value)
 
 
 def _dedupe(values: list[tuple[Any, str]]) -> list[tuple[Any, str]]:

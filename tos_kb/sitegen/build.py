@@ -7,8 +7,12 @@ thin adapter.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..export import build_export, to_json
@@ -87,3 +91,28 @@ def expand_nav(nav: list[Any], kb: KnowledgeBase) -> list[Any]:
                 continue
         out.append(item)
     return out
+
+
+def run_mkdocs(
+    config: Path, dest: Path, env: dict[str, str] | None = None, timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict --quiet`` of ``config`` into ``dest`` (tests and benchmarks)."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "-f",
+            str(config),
+            "-d",
+            str(dest),
+        ],
+        cwd=config.parent,
+        env={**(env if env is not None else os.environ), "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from ..changes import ChangeEvent, rule_changes
+from ..conditions import show_value
 from ..kb import KnowledgeBase
 from ..models import Governance
 from ..rulediff import STRICTNESS, ActionChange, Direction
@@ -180,12 +181,4 @@ def facts_label(facts: dict[str, Any]) -> str:
     """``a=1, b=true`` or "no facts given"."""
     if not facts:
         return "no facts given"
-    return ", ".join(f"{k}={_show(v)}" for k, v in facts.items())
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", "_")
-    return str(value)
+    return ", ".join(f"{k}={show_value(v)}" for k, v in facts.items())
