@@ -282,3 +282,12 @@ def test_nothing_is_written_by_validation(terms: Path) -> None:
 
 
 Fixer = Callable[[Path], None]
+
+
+def test_schema_error_does_not_hide_vocabulary_errors(terms: Path) -> None:
+    """A record the schema rejects still has its unknown actions reported, and no cascade."""
+    edit(terms, V1, "coverage: full", "coverage: partial")
+    edit(terms, V1, "action: scrape-outputs", "action: scrape-output")
+    messages = [p.message for p in problems_of(terms)]
+    assert "unknown action 'scrape-output'" in messages
+    assert not any("has no versions" in m for m in messages)

@@ -342,6 +342,8 @@ def _load_version(archive: Archive, doc_id: str, folder: Path) -> VersionEntry |
         return None
     record, located = _read_one(archive, models.VersionRecord, path)
     if record is None or located is None:
+        if located is not None:
+            _check_raw_actions(archive, path, located)
         return None
     if record.document != doc_id:
         archive.add(
@@ -364,3 +366,21 @@ def _load_version(archive: Archive, doc_id: str, folder: Path) -> VersionEntry |
     entry = VersionEntry(record=record, folder=folder, source=located)
     archive.sources[f"version:{entry.key}"] = (path, located)
     return entry
+
+
+def _check_raw_actions(archive: Archive, path: Path, located: Located) -> None:
+    """Report unknown action ids even in a record the schema rejected (all problems at once)."""
+    data = located.data if isinstance(located.data, dict) else {}
+    rules = data.get("rules")
+    for i, rule in enumerate(rules if isinstance(rules, list) else []):
+        action = rule.get("action") if isinstance(rule, dict) else None
+        if isinstance(action, str) and archive.actions and action not in archive.actions:
+            archive.add(
+                path,
+                f"unknown action '{action}'",
+                located,
+                ("rules", i, "action"),
+                code="vocabulary",
+                allowed=", ".join(archive.actions),
+                hint=did_you_mean(action, archive.actions),
+            )

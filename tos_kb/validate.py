@@ -223,7 +223,11 @@ def _check_document(archive: Archive, doc_id: str, entries: list[VersionEntry]) 
                 ("succeeds",),
                 hint=did_you_mean(document.succeeds, archive.documents),
             )
-    if not entries and document is not None:
+    if (
+        not entries
+        and document is not None
+        and not any((archive.root / doc_id).glob("*/record.yaml"))
+    ):
         archive.add(
             doc_path,
             "the document has no versions",
