@@ -15,6 +15,7 @@ to write there.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
 
-FORMAT = "1"
+FORMAT = "2"
 KEEP = 8  # compiled knowledge bases kept (several checkouts, test folders)
 
 
@@ -67,11 +68,14 @@ def read(key: str) -> KnowledgeBase | None:
     folder = cache_dir()
     if folder is None:
         return None
+    gc.disable()  # unpickling builds many small objects; cyclic GC passes would dominate
     try:
         with open(folder / f"{key}.pickle", "rb") as handle:
             return pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
+    finally:
+        gc.enable()
 
 
 def write(key: str, kb: KnowledgeBase) -> None:

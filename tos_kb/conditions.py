@@ -48,7 +48,7 @@ class ConditionError(ValueError):
         self.path = path
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Test:
     """One comparison of a fact with a value."""
 
@@ -87,7 +87,7 @@ class Test:
         return f"{self.fact} {OPERATORS[self.op]} {show_value(self.value)}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class All:
     """True when every part is; false when any part is false."""
 
@@ -107,7 +107,7 @@ class All:
         return " and ".join(_wrap(p) for p in self.parts)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Any_:
     """True when any part is; false when every part is false."""
 
@@ -127,7 +127,7 @@ class Any_:
         return " or ".join(_wrap(p) for p in self.parts)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Not:
     """The negation of its part; unknown stays unknown."""
 

@@ -61,7 +61,7 @@ def version_date_part(version_id: str) -> str | None:
     return version_id
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Interval:
     """A half-open span of days ``[start, end)``; ``end=None`` means still open."""
 

@@ -16,7 +16,7 @@ from .vocab import Verdict
 __all__ = ["Branch", "Citation", "Decision", "Verdict"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: the compiled index is pickled, and slots unpickle slowly
 class Citation:
     """One clause that decides an answer, quoted verbatim from an archived version."""
 
@@ -39,7 +39,7 @@ class Citation:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ _RANK = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CompiledRule:
     """A rule as the engine needs it: plain data, its parsed condition, its citation."""
 
@@ -50,7 +50,7 @@ class CompiledRule:
     citation: Citation
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CompiledPrecondition:
     """A precondition with its parsed condition, the actions it covers, and its citation."""
 
@@ -59,7 +59,7 @@ class CompiledPrecondition:
     citation: Citation
 
 
-@dataclass(slots=True)
+@dataclass
 class Outcome:
     """What one version says of one action under the facts given."""
 

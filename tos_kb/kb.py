@@ -70,7 +70,7 @@ def parse_on(on: date | str) -> date:
         raise ValueError(f"'on' must be a date written YYYY-MM-DD, found {on!r}") from None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CompiledVersion:
     """A version's rules indexed by action, with parents already resolved."""
 
@@ -89,7 +89,7 @@ class CompiledVersion:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CompiledGovernance:
     """One governing document of a subject, with its timeline."""
 

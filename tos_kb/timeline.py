@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .models import VersionRecord
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Start:
     """The first day a version is taken to govern, and how sure that is."""
 
@@ -52,7 +52,7 @@ def version_start(record: VersionRecord) -> Start | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Placed:
     """A version placed on its document's timeline."""
 
@@ -63,8 +63,6 @@ class Placed:
 
 class DocumentTimeline:
     """The versions of one document in date order, for lookups by day."""
-
-    __slots__ = ("_starts", "placed", "undated")
 
     def __init__(self, records: list[tuple[str, VersionRecord]]):
         dated: list[tuple[Start, str, VersionRecord]] = []

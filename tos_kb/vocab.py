@@ -50,7 +50,7 @@ class FactLike(Protocol):
     def values(self) -> Sequence[str] | None: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FactSpec:
     """What the engine needs to know of a fact: its type and allowed values."""
 
