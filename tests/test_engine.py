@@ -214,3 +214,37 @@ def test_versions_in_date_order(kb: tos_kb.KnowledgeBase) -> None:
         "acme/terms@2024-01-31",
         "zeta/license@2023-07-18",
     ]
+
+
+def test_failed_precondition_does_not_turn_silence_into_prohibition(
+    kb: tos_kb.KnowledgeBase,
+) -> None:
+    """Rights withheld above the threshold do not reach an action the licence is silent on."""
+    over = {"monthly_active_users": 700_000_001, "authorised": False}
+    assert kb.ask("zeta", "scrape-outputs", on="2023-08-01", **over).verdict == "unknown"
+    assert kb.ask("zeta", "commercial-use", on="2023-08-01", **over).verdict == "prohibited"
+
+
+def test_duties_of_a_conditional_rule_come_with_the_answer(tmp_path) -> None:
+    """A conditional rule's obligations are listed with the conditional answer."""
+    from kbbuilder import default_spec, write_kb
+
+    spec = default_spec()
+    rules = spec["documents"]["zeta/license"]["versions"][0]["record"]["rules"]
+    rules[:] = [r for r in rules if r["action"] != "build-eval-set"]
+    rules.append(
+        {
+            "action": "build-eval-set",
+            "verdict": "conditional",
+            "section": "3",
+            "condition": "whether evaluation counts as a commercial purpose",
+            "quote": "You may use the Zeta Materials for commercial purposes.",
+            "obligations": ["keep the evaluation set internal"],
+        }
+    )
+    d = tos_kb.load(write_kb(tmp_path, spec)).ask(
+        "zeta", "build-eval-set", on="2023-08-01", monthly_active_users=5
+    )
+    assert d.verdict == "conditional"
+    assert d.obligations == ["keep the evaluation set internal"]
+    assert d.conditions == ["whether evaluation counts as a commercial purpose"]

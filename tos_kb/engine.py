@@ -10,8 +10,10 @@ without the loader. Semantics, in order:
 2. A prohibition wins over a condition, a condition over a permission; a
    prohibition or permission that only *may* apply makes the answer
    conditional on the facts it needs.
-3. A precondition that fails prohibits; one with missing facts makes a
-   permission conditional.
+3. A precondition that fails prohibits what the version speaks to (an action
+   it is silent on needs none of its rights); one with missing facts makes a
+   permission conditional. Duties of permissions and of conditional rules
+   come with a conditional answer.
 4. Across documents the same order holds (forbid overrides, as in Cedar);
    a document whose rules are all silent adds nothing; if all are silent,
    or a governing document has no version in force, the answer is unknown
@@ -91,9 +93,11 @@ def evaluate_version(
             maybe.setdefault(compiled.verdict, []).append(compiled)
 
     outcome = _from_rules(applies, maybe, facts)
+    speaks = any(c.verdict != RuleVerdict.SILENT for c in rules)
     for pre in preconditions:
         truth = pre.unless.evaluate(facts)
-        if truth is False:
+        if truth is False and speaks:
+            # Rights are withheld; an action the licence does not speak to needs none of them.
             outcome = Outcome(
                 RuleVerdict.PROHIBITED,
                 [pre.citation],
@@ -131,7 +135,12 @@ def _from_rules(
                     _add_unique(outcome.conditions, [f"prohibited if {c.when.describe()}"])
             if c.condition:
                 _add_unique(outcome.conditions, [c.condition])
-        for c in [*applies.get(RuleVerdict.PERMITTED, []), *maybe.get(RuleVerdict.PERMITTED, [])]:
+        for c in [
+            *applies.get(RuleVerdict.PERMITTED, []),
+            *maybe.get(RuleVerdict.PERMITTED, []),
+            *applies.get(RuleVerdict.CONDITIONAL, []),
+            *maybe.get(RuleVerdict.CONDITIONAL, []),
+        ]:
             _add_unique(outcome.obligations, c.obligations)
         return outcome
     if RuleVerdict.PERMITTED in applies:

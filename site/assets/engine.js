@@ -367,7 +367,8 @@
         }
         if (c.rule.condition) addUnique(out.conditions, [c.rule.condition]);
       }
-      get(applies, "permitted").concat(get(maybe, "permitted")).forEach(function (p) {
+      get(applies, "permitted").concat(get(maybe, "permitted"), get(applies, "conditional"),
+                                       get(maybe, "conditional")).forEach(function (p) {
         addUnique(out.obligations, p.rule.obligations || []);
       });
       return out;
@@ -402,10 +403,11 @@
       else if (truth === null) push(maybe, c.rule.verdict, c);
     });
     var out = fromRules(applies, maybe, facts);
+    var speaks = compiled.rules.some(function (c) { return c.rule.verdict !== "silent"; });
     for (var i = 0; i < compiled.preconditions.length; i++) {
       var pre = compiled.preconditions[i];
       var truth = evaluate(pre.unless, facts);
-      if (truth === false) {
+      if (truth === false && speaks) {
         out = outcome("prohibited", [pre.citation]);
         out.notes = ["rights withheld: " + describe(pre.unless) + " does not hold"];
         break;
