@@ -100,3 +100,14 @@ def test_unknown_base_is_a_usage_error(repo: Path) -> None:
     result = CliRunner().invoke(main, ["review", "--base", "nope", "--terms", str(repo)])
     assert result.exit_code == 2
     assert "cannot compare with git revision 'nope'" in result.output
+
+
+def test_withdrawal_is_reported_as_a_date_change(repo: Path) -> None:
+    """Ending a version early moves answers over a whole range: the report says so."""
+    record = repo / "acme/terms/2023-03-14/record.yaml"
+    record.write_text(
+        record.read_text().replace("retrieved:", "withdrawn: '2023-12-01'\nretrieved:")
+    )
+    result = review(repo)
+    assert "**dates changed:** withdrawn: none → 2023-12-01" in result.output
+    assert "governs [2023-03-14, 2024-01-31) → [2023-03-14, 2023-12-01)" in result.output

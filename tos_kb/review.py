@@ -32,6 +32,7 @@ class VersionReview:
     changes: list[ActionChange] = field(default_factory=list)
     text_edited: bool = False
     text_summary: str | None = None
+    dates: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -108,6 +109,7 @@ def build(terms: Path, base: str) -> Review:
                 f"{key} at {base}",
                 rule_changes(old_kb, key, key, new_kb=new_kb),
                 text_edited=old_sha != new_kb.version(key).record.sha256,
+                dates=_date_changes(old_kb, new_kb, key),
             )
         else:
             document = key.split("@", 1)[0]
@@ -126,6 +128,34 @@ def build(terms: Path, base: str) -> Review:
                     )
         review.versions.append(item)
     return review
+
+
+DATE_FIELDS = ("effective", "published", "in_force_on", "withdrawn", "coverage")
+
+
+def _date_changes(old_kb: KnowledgeBase, new_kb: KnowledgeBase, key: str) -> list[str]:
+    """Changes to when a version governs (or how much of it is archived): they move answers
+    over whole date ranges, which a rule comparison alone would not show."""
+    before = old_kb.version(key).record
+    after = new_kb.version(key).record
+    out = []
+    for name in DATE_FIELDS:
+        old_value, new_value = getattr(before, name), getattr(after, name)
+        if old_value != new_value:
+            out.append(f"{name}: {_plain(old_value)} → {_plain(new_value)}")
+    old_span = old_kb.timeline(key.split("@", 1)[0]).placed
+    new_span = new_kb.timeline(key.split("@", 1)[0]).placed
+    old_interval = next((str(p.interval) for p in old_span if p.key == key), "not placed")
+    new_interval = next((str(p.interval) for p in new_span if p.key == key), "not placed")
+    if old_interval != new_interval:
+        out.append(f"governs {old_interval} → {new_interval}")
+    return out
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return "none" if value is None else str(value)
 
 
 def to_markdown(review: Review) -> str:
@@ -159,13 +189,17 @@ def to_markdown(review: Review) -> str:
             ]
         if item.compared_with:
             out.append(f"Compared with `{item.compared_with}`.")
+        for line in item.dates:
+            out.append(f"- **dates changed:** {line}")
         if item.text_summary:
             out.append(f"Text: {item.text_summary}.")
         moved = [c for c in item.changes if c.direction != Direction.UNCHANGED]
         if not item.compared_with:
             out.append("First version of its document: nothing to compare with.")
-        elif not moved:
+        elif not moved and not item.dates:
             out.append("No answer changes.")
+        elif not moved:
+            out.append("No rule changes; the date changes above move answers over whole ranges.")
         else:
             out += ["", "| action | change | witness |", "|---|---|---|"]
             for c in moved:
