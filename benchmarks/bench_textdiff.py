@@ -137,5 +137,34 @@ def main() -> None:
             print(f"    {t * 1000:7.1f} ms  {size:6d} chars  {name}  [{describe(d)}]")
 
 
+def bench_archive() -> None:
+    """kb.diff (text, rules over the fact space, quotes) for every consecutive archived pair."""
+    import statistics
+
+    import tos_kb
+
+    kb = tos_kb.load()
+    assert kb.archive.documents  # parse the records once, outside the timings
+    pairs = [
+        (older.key, newer.key)
+        for document in kb.documents
+        for older, newer in itertools.pairwise(kb.timeline(document).placed)
+    ]
+    times = []
+    for old, new in pairs:
+        start = time.perf_counter()
+        kb.diff(old, new)
+        times.append(time.perf_counter() - start)
+    print(
+        f"kb.diff over the archive's {len(pairs)} consecutive pairs (text + rules + quotes): "
+        f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms, "
+        f"total {sum(times):.1f} s"
+    )
+    start = time.perf_counter()
+    events = tos_kb.load().changes()
+    print(f"kb.changes(): {len(events)} events in {time.perf_counter() - start:.2f} s")
+
+
 if __name__ == "__main__":
     main()
+    bench_archive()
