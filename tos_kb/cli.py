@@ -146,7 +146,12 @@ def _print_decision(d: Decision) -> None:
             f"  if {escape(branch.assumption)}: [{style}]{branch.verdict.value}[/]{escape(extra)}"
         )
     if d.obligations:
-        console.print("[bold]Obligations[/]")
+        heading = (
+            "Obligations"
+            if d.verdict != Verdict.CONDITIONAL
+            else "Obligations (of the rules that may apply; see each case above)"
+        )
+        console.print(f"[bold]{heading}[/]")
         for obligation in d.obligations:
             console.print(f"  • {obligation}", markup=False)
     if d.citations:

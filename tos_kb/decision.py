@@ -110,7 +110,11 @@ class Decision:
             extra = f" (obligations: {'; '.join(branch.obligations)})" if branch.obligations else ""
             lines.append(f"  if {branch.assumption}: {branch.verdict.value}{extra}")
         if self.obligations:
-            lines.append("Obligations:")
+            lines.append(
+                "Obligations:"
+                if self.verdict != Verdict.CONDITIONAL
+                else "Obligations (those of the rules that may apply; see each case):"
+            )
             lines += [f"  - {o}" for o in self.obligations]
         if self.citations:
             lines.append("Deciding clauses:")
