@@ -30,10 +30,41 @@ def test_records_validate_against_the_json_schema(terms: Path) -> None:
         assert errors == [], (path, errors[0].message if errors else None)
 
 
-def test_every_record_names_its_schema_for_editors() -> None:
-    """Each record in terms/ starts with the yaml-language-server schema comment."""
-    for path in (REPO / "terms").rglob("record.yaml"):
+@pytest.mark.parametrize(
+    ("pattern", "schema_name"),
+    [
+        ("*/*/*/record.yaml", "record"),
+        ("*/*/document.yaml", "document"),
+        ("*/provider.yaml", "provider"),
+        ("subjects/*.yaml", "subject"),
+        ("vocabulary/actions.yaml", "actions"),
+        ("vocabulary/facts.yaml", "facts"),
+        ("vocabulary/document-kinds.yaml", "document-kinds"),
+    ],
+)
+def test_every_file_names_its_schema_for_editors(pattern: str, schema_name: str) -> None:
+    """Each YAML file in terms/ starts with the schema comment editors validate against."""
+    paths = list((REPO / "terms").glob(pattern))
+    assert paths, pattern
+    for path in paths:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
-        assert target == (REPO / "schema" / "record.schema.json").resolve(), path
+        assert target == (REPO / "schema" / f"{schema_name}.schema.json").resolve(), path
+
+
+@pytest.mark.parametrize(
+    ("pattern", "schema_name"),
+    [
+        ("*/*/*/record.yaml", "record"),
+        ("*/*/document.yaml", "document"),
+        ("*/provider.yaml", "provider"),
+        ("subjects/*.yaml", "subject"),
+    ],
+)
+def test_shipped_files_satisfy_the_json_schema(pattern: str, schema_name: str) -> None:
+    """An editor using schema/ accepts every file the archive ships."""
+    validator = jsonschema.Draft202012Validator(schema.build(schema_name))
+    for path in (REPO / "terms").glob(pattern):
+        errors = list(validator.iter_errors(read_yaml(path).data))
+        assert errors == [], (path, errors[0].message if errors else None)
