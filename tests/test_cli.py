@@ -103,3 +103,26 @@ def test_show_subject_lists_its_governing_documents(terms: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "acme/terms (terms) 2023-03-14 → …" in result.output
     assert "acme/policy (policy if jurisdiction in [eea]) 2023-03-14 → …" in result.output
+
+
+def test_history_command(terms: Path) -> None:
+    """`tos-kb history` prints each period with its verdict and deciding version."""
+    result = run(
+        "history",
+        "acme",
+        "train-on-outputs",
+        "--fact",
+        "competing=false",
+        "--fact",
+        "jurisdiction=rest-of-world",
+        "--terms",
+        str(terms),
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("2023-03-14 → 2024-01-31 permitted")
+    assert lines[1].startswith("2024-01-31 → …          prohibited")
+    data = json.loads(
+        run("history", "acme", "train-on-outputs", "--json", "--terms", str(terms)).output
+    )
+    assert data[0]["from"] == "2023-03-14" and data[0]["decision"]["verdict"] == "conditional"

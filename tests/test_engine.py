@@ -248,3 +248,23 @@ def test_duties_of_a_conditional_rule_come_with_the_answer(tmp_path) -> None:
     assert d.verdict == "conditional"
     assert d.obligations == ["keep the evaluation set internal"]
     assert d.conditions == ["whether evaluation counts as a commercial purpose"]
+
+
+def test_history_gives_one_period_per_answer(kb: tos_kb.KnowledgeBase) -> None:
+    """history() splits the timeline where the answer or its deciding clause changes."""
+    periods = kb.history(
+        "acme-api", "train-on-outputs", competing=False, jurisdiction="rest-of-world"
+    )
+    assert [
+        (str(p.start), str(p.end) if p.end else None, p.decision.verdict.value) for p in periods
+    ] == [("2023-03-14", "2024-01-31", "permitted"), ("2024-01-31", None, "prohibited")]
+
+
+def test_history_merges_equal_neighbours(kb: tos_kb.KnowledgeBase) -> None:
+    """Days on which nothing changes for the question do not split the timeline."""
+    [period] = kb.history("zeta", "fine-tune-weights", monthly_active_users=10)
+    assert (str(period.start), period.end, period.decision.verdict) == (
+        "2023-07-18",
+        None,
+        "permitted",
+    )

@@ -167,6 +167,54 @@ def _print_decision(d: Decision) -> None:
 
 
 @main.command()
+@click.argument("subject")
+@click.argument("action")
+@click.option(
+    "--fact",
+    "facts",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A fact of the question; repeat for several.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the periods as JSON.")
+@terms_option
+@_friendly
+def history(
+    subject: str, action: str, facts: tuple[str, ...], as_json: bool, terms: str | None
+) -> None:
+    """When was ACTION permitted with SUBJECT? The answer over the whole archive."""
+    kb = _load(terms)
+    given = dict(parse_fact(kb, f) for f in facts)
+    periods = kb.history(subject, action, **given)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "from": p.start.isoformat(),
+                        "until": p.end.isoformat() if p.end else None,
+                        "decision": p.decision.to_dict(),
+                    }
+                    for p in periods
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    console = _console()
+    for p in periods:
+        d = p.decision
+        until = p.end.isoformat() if p.end else "…"
+        cited = ", ".join(dict.fromkeys(c.key for c in d.citations)) or "—"
+        extra = f" (turns on {', '.join(d.missing_facts)})" if d.missing_facts else ""
+        console.print(
+            f"{p.start} → {until:<10} [{VERDICT_STYLE[d.verdict]}]"
+            f"{d.verdict.value:<11}[/]{escape(extra)}  {escape(cited)}"
+        )
+
+
+@main.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False))
 @click.option(
     "--terms",

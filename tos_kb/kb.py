@@ -452,6 +452,39 @@ class KnowledgeBase:
         )
         return settled, []
 
+    def history(self, subject: str, action: str, **facts: Any) -> list[Period]:
+        """The answer over the whole timeline: one period per stretch with the same answer.
+
+        Answers can only change on a day some governing range or version starts or ends,
+        so the question is asked once per such day and equal neighbours are merged.
+        """
+        subject_id = self.resolve_subject(subject)
+        self._check_action(action)
+        days: set[date] = set()
+        for compiled in self._governance[subject_id]:
+            days.add(compiled.from_)
+            if compiled.until is not None:
+                days.add(compiled.until)
+            for placed in compiled.timeline.placed:
+                for day in (placed.interval.start, placed.interval.end):
+                    if (
+                        day is not None
+                        and compiled.from_ <= day
+                        and (compiled.until is None or day < compiled.until)
+                    ):
+                        days.add(day)
+        periods: list[Period] = []
+        ordered = sorted(days)
+        for i, day in enumerate(ordered):
+            decision = self.ask(subject_id, action, on=day, **facts)
+            end = ordered[i + 1] if i + 1 < len(ordered) else None
+            previous = periods[-1] if periods else None
+            if previous is not None and _same_answer(previous.decision, decision):
+                periods[-1] = Period(previous.start, end, previous.decision)
+            else:
+                periods.append(Period(day, end, decision))
+        return periods
+
     def conditions_for(
         self, subject: str, action: str, day: date | None = None
     ) -> list[cond.Condition]:
@@ -577,6 +610,24 @@ class KnowledgeBase:
     def documents(self) -> dict[str, Any]:
         """Every document, by id."""
         return dict(self.archive.documents)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of days ``[start, end)`` over which the answer stays the same."""
+
+    start: date
+    end: date | None
+    decision: Decision
+
+
+def _same_answer(a: Decision, b: Decision) -> bool:
+    return (a.verdict, a.obligations, a.missing_facts, [c.key for c in a.citations]) == (
+        b.verdict,
+        b.obligations,
+        b.missing_facts,
+        [c.key for c in b.citations],
+    )
 
 
 MAX_BRANCHES = 256
