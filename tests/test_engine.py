@@ -26,6 +26,10 @@ def test_conditional_names_the_missing_fact(kb: tos_kb.KnowledgeBase) -> None:
     assert d.missing_facts == ["competing"]
     sides = {b.assumption: b.verdict for b in d.branches}
     assert sides == {"competing": Verdict.PROHIBITED, "not competing": Verdict.PERMITTED}
+    assert [c.quote for c in d.citations] == [
+        "You may not use Output to develop models that compete with Example Corp.",
+        "you own the Output",
+    ]  # both sides' clauses, the prohibiting one first
 
 
 def test_permitted_when_no_prohibition_applies(kb: tos_kb.KnowledgeBase) -> None:

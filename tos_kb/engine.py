@@ -135,9 +135,11 @@ def _from_rules(
                     _add_unique(outcome.conditions, [f"prohibited if {c.when.describe()}"])
             if c.condition:
                 _add_unique(outcome.conditions, [c.condition])
+        permits = [*applies.get(RuleVerdict.PERMITTED, []), *maybe.get(RuleVerdict.PERMITTED, [])]
+        # The clauses on the permitting side decide too: cite them after the open ones.
+        outcome.citations += [c.citation for c in permits]
         for c in [
-            *applies.get(RuleVerdict.PERMITTED, []),
-            *maybe.get(RuleVerdict.PERMITTED, []),
+            *permits,
             *applies.get(RuleVerdict.CONDITIONAL, []),
             *maybe.get(RuleVerdict.CONDITIONAL, []),
         ]:

@@ -367,8 +367,9 @@
         }
         if (c.rule.condition) addUnique(out.conditions, [c.rule.condition]);
       }
-      get(applies, "permitted").concat(get(maybe, "permitted"), get(applies, "conditional"),
-                                       get(maybe, "conditional")).forEach(function (p) {
+      var permits = get(applies, "permitted").concat(get(maybe, "permitted"));
+      out.citations = out.citations.concat(cites(permits));
+      permits.concat(get(applies, "conditional"), get(maybe, "conditional")).forEach(function (p) {
         addUnique(out.obligations, p.rule.obligations || []);
       });
       return out;
