@@ -126,3 +126,17 @@ def test_history_command(terms: Path) -> None:
         run("history", "acme", "train-on-outputs", "--json", "--terms", str(terms)).output
     )
     assert data[0]["from"] == "2023-03-14" and data[0]["decision"]["verdict"] == "conditional"
+
+
+def test_new_for_a_new_provider_scaffolds_its_files(terms: Path, tmp_path: Path) -> None:
+    """A first version of a new document also gets provider.yaml and document.yaml to fill in."""
+    text = tmp_path / "t.txt"
+    text.write_text("Some verbatim text\n")
+    result = run("new", "newco/terms@2025-02-01", "--text", str(text), "--terms", str(terms))
+    assert result.exit_code == 0, result.output
+    assert (terms / "newco/provider.yaml").exists()
+    assert "kind: TODO" in (terms / "newco/terms/document.yaml").read_text()
+    check = run("validate", str(terms))
+    assert check.exit_code == 1
+    assert "terms/newco/terms/document.yaml:4:1: a placeholder from tos-kb new" in check.output
+    assert "terms/newco/terms/2025-02-01/record.yaml" in check.output

@@ -116,6 +116,27 @@ def _show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+PLACEHOLDER = "TODO"
+
+
+def _placeholders(archive: Archive, path: Path, located: Located) -> None:
+    """Report values still reading TODO (left by ``tos-kb new``) where they stand."""
+    for loc, _ in located.positions.items():
+        value: Any = located.data
+        for part in loc:
+            value = value[part] if isinstance(value, dict | list) else None
+        if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER):
+            archive.add(
+                path,
+                "a placeholder from tos-kb new is still here",
+                located,
+                loc,
+                found=_show(value),
+                code="placeholder",
+                hint="replace it with the real value (see CONTRIBUTING.md)",
+            )
+
+
 def _read(archive: Archive, path: Path) -> Located | None:
     try:
         located = read_yaml(path)
@@ -135,6 +156,7 @@ def _read(archive: Archive, path: Path) -> Located | None:
             Problem(file=archive.where(path), message=f"cannot read file: {exc.strerror}")
         )
         return None
+    _placeholders(archive, path, located)
     return located
 
 

@@ -37,6 +37,21 @@ sha256: {sha256}
 rules:
 {rules}"""
 
+_PROVIDER = """\
+# yaml-language-server: $schema=../../schema/provider.schema.json
+id: {provider}
+name: TODO the organisation's name
+"""
+
+_DOCUMENT = """\
+# yaml-language-server: $schema=../../../schema/document.schema.json
+id: {document}
+title: TODO the document's usual title
+kind: TODO one of terms-of-service, business-terms, usage-policy, model-licence, licensing-evidence
+# canonical_url: where the provider publishes it
+# succeeds: provider/document it replaces for the next generation, if any
+"""
+
 _RULE = """\
   - action: {action}
     verdict: silent
@@ -96,15 +111,19 @@ def new(ref: str, text_path: str, terms: str | None) -> None:
         ),
         encoding="utf-8",
     )
-    missing = [
-        p
-        for p in (
-            root / document.split("/")[0] / "provider.yaml",
-            root / document / "document.yaml",
-        )
-        if not p.exists()
-    ]
     click.echo(f"created {folder / TEXT_FILE} and {folder / RECORD_FILE}")
-    for path in missing:
-        click.echo(f"also needed: {path}")
+    provider_id, document_slug = document.split("/")
+    for path, template in (
+        (root / provider_id / "provider.yaml", _PROVIDER.format(provider=provider_id)),
+        (
+            root / document / "document.yaml",
+            _DOCUMENT.format(document=document, slug=document_slug),
+        ),
+    ):
+        if not path.exists():
+            path.write_text(template, encoding="utf-8")
+            click.echo(
+                f"created {path} (first version of a new "
+                f"{'provider' if path.name == 'provider.yaml' else 'document'})"
+            )
     click.echo("next: fill in the TODOs, then run: tos-kb validate")
