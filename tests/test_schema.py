@@ -11,6 +11,16 @@ from tos_kb import schema
 from tos_kb.yamlsafe import read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
+# Every kind of YAML file in terms/ and the schema that describes it.
+TERMS_FILES = [
+    ("*/*/*/record.yaml", "record"),
+    ("*/*/document.yaml", "document"),
+    ("*/provider.yaml", "provider"),
+    ("subjects/*.yaml", "subject"),
+    ("vocabulary/actions.yaml", "actions"),
+    ("vocabulary/facts.yaml", "facts"),
+    ("vocabulary/document-kinds.yaml", "document-kinds"),
+]
 
 
 @pytest.mark.parametrize("name", list(schema.SCHEMAS))
@@ -32,15 +42,7 @@ def test_records_validate_against_the_json_schema(terms: Path) -> None:
 
 @pytest.mark.parametrize(
     ("pattern", "schema_name"),
-    [
-        ("*/*/*/record.yaml", "record"),
-        ("*/*/document.yaml", "document"),
-        ("*/provider.yaml", "provider"),
-        ("subjects/*.yaml", "subject"),
-        ("vocabulary/actions.yaml", "actions"),
-        ("vocabulary/facts.yaml", "facts"),
-        ("vocabulary/document-kinds.yaml", "document-kinds"),
-    ],
+    TERMS_FILES,
 )
 def test_every_file_names_its_schema_for_editors(pattern: str, schema_name: str) -> None:
     """Each YAML file in terms/ starts with the schema comment editors validate against."""
@@ -55,12 +57,7 @@ def test_every_file_names_its_schema_for_editors(pattern: str, schema_name: str)
 
 @pytest.mark.parametrize(
     ("pattern", "schema_name"),
-    [
-        ("*/*/*/record.yaml", "record"),
-        ("*/*/document.yaml", "document"),
-        ("*/provider.yaml", "provider"),
-        ("subjects/*.yaml", "subject"),
-    ],
+    TERMS_FILES,
 )
 def test_shipped_files_satisfy_the_json_schema(pattern: str, schema_name: str) -> None:
     """An editor using schema/ accepts every file the archive ships."""

@@ -60,6 +60,13 @@ def _load(terms: str | None) -> KnowledgeBase:
     return load(terms)
 
 
+fact_option = click.option(
+    "--fact",
+    "facts",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A fact of the question; repeat for several.",
+)
 terms_option = click.option(
     "--terms",
     type=click.Path(file_okay=False),
@@ -105,13 +112,7 @@ def parse_fact(kb: KnowledgeBase, text: str) -> tuple[str, Any]:
 @click.argument("subject")
 @click.argument("action")
 @click.option("--on", "on", required=True, help="The day, YYYY-MM-DD.")
-@click.option(
-    "--fact",
-    "facts",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A fact of the question; repeat for several.",
-)
+@fact_option
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 @terms_option
 @_friendly
@@ -169,13 +170,7 @@ def _print_decision(d: Decision) -> None:
 @main.command()
 @click.argument("subject")
 @click.argument("action")
-@click.option(
-    "--fact",
-    "facts",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A fact of the question; repeat for several.",
-)
+@fact_option
 @click.option("--json", "as_json", is_flag=True, help="Print the periods as JSON.")
 @terms_option
 @_friendly
