@@ -44,3 +44,28 @@ def test_unknown_revision_is_a_clear_error(repo: git.Repo) -> None:
     """A revision that does not exist raises ValueError naming it."""
     with pytest.raises(ValueError, match="cannot read terms/ at git revision 'nope'"):
         tos_kb.load(Path(repo.working_tree_dir), rev="nope")
+
+
+def test_cli_ask_at_a_revision(repo: git.Repo) -> None:
+    """`tos-kb ask --rev` answers from the archive as committed at that revision."""
+    from click.testing import CliRunner
+
+    from tos_kb.cli import main
+
+    terms = str(Path(repo.working_tree_dir) / "terms")
+    args = [
+        "ask",
+        "acme-api",
+        "scrape-outputs",
+        "--on",
+        "2023-06-01",
+        "--fact",
+        "jurisdiction=rest-of-world",
+        "--json",
+        "--terms",
+        terms,
+    ]
+    then = CliRunner().invoke(main, [*args, "--rev", "v1"])
+    now = CliRunner().invoke(main, args)
+    assert '"verdict": "prohibited"' in then.output
+    assert '"verdict": "conditional"' in now.output

@@ -56,8 +56,18 @@ def _friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _load(terms: str | None) -> KnowledgeBase:
+def _load(terms: str | None, rev: str | None = None) -> KnowledgeBase:
+    if rev is not None:
+        return load(Path(terms).parent if terms else None, rev=rev)
     return load(terms)
+
+
+rev_option = click.option(
+    "--rev",
+    default=None,
+    metavar="REV",
+    help="Answer from terms/ as recorded at this git revision (tag, branch or commit).",
+)
 
 
 fact_option = click.option(
@@ -115,12 +125,19 @@ def parse_fact(kb: KnowledgeBase, text: str) -> tuple[str, Any]:
 @fact_option
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 @terms_option
+@rev_option
 @_friendly
 def ask(
-    subject: str, action: str, on: str, facts: tuple[str, ...], as_json: bool, terms: str | None
+    subject: str,
+    action: str,
+    on: str,
+    facts: tuple[str, ...],
+    as_json: bool,
+    terms: str | None,
+    rev: str | None,
 ) -> None:
     """Was ACTION permitted with SUBJECT on a day, given some facts?"""
-    kb = _load(terms)
+    kb = _load(terms, rev)
     given = dict(parse_fact(kb, f) for f in facts)
     decision = kb.ask(subject, action, on=on, **given)
     if as_json:
