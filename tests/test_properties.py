@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from kbbuilder import write_kb
 
 import tos_kb
+from tos_kb.conditions import facts_named
 from tos_kb.engine import Outcome, combine
 from tos_kb.models import RuleVerdict
 
@@ -97,3 +98,35 @@ def test_combining_documents_is_order_independent(items: list[RuleVerdict], rnd)
     assert combine(outcomes) == combine(shuffled)
     if RuleVerdict.PROHIBITED in items:
         assert combine(outcomes) == RuleVerdict.PROHIBITED
+
+
+REAL = tos_kb.load()
+REAL_SUBJECTS = [s.id for s in REAL.subjects()]
+EXTRA_VALUES = {"boolean": st.booleans(), "integer": st.integers(0, 10**10)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    subject=st.sampled_from(REAL_SUBJECTS),
+    action=st.sampled_from(sorted(REAL.actions)),
+    day=st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 31)),
+    data=st.data(),
+)
+def test_real_archive_ignores_facts_no_condition_mentions(
+    subject: str, action: str, day: date, data
+) -> None:
+    """On the shipped archive too, a fact no condition mentions never changes the answer."""
+    mentioned = {name for c in REAL.conditions_for(subject, action, day) for name in facts_named(c)}
+    spare = [
+        f
+        for f, spec in REAL.facts.items()
+        if f not in mentioned and spec.type.value in EXTRA_VALUES
+    ]
+    extra = {f: data.draw(EXTRA_VALUES[REAL.facts[f].type.value]) for f in spare}
+    base = REAL.ask(subject, action, on=day)
+    more = REAL.ask(subject, action, on=day, **extra)
+    assert (base.verdict, base.citations, base.obligations) == (
+        more.verdict,
+        more.citations,
+        more.obligations,
+    )
