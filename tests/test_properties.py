@@ -130,3 +130,38 @@ def test_real_archive_ignores_facts_no_condition_mentions(
         more.citations,
         more.obligations,
     )
+
+
+FACT_VALUES = {
+    name: (
+        st.booleans()
+        if spec.type.value == "boolean"
+        else st.integers(0, 2 * 10**9)
+        if spec.type.value == "integer"
+        else st.sampled_from(list(spec.values))
+        if spec.values
+        else st.sampled_from([*REAL_SUBJECTS, "another-model"])
+    )
+    for name, spec in REAL.facts.items()
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    subject=st.sampled_from(REAL_SUBJECTS),
+    action=st.sampled_from(sorted(REAL.actions)),
+    day=st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 1, 1)),
+    facts=st.fixed_dictionaries({}, optional=FACT_VALUES),
+)
+def test_every_answer_carries_its_reasons(
+    subject: str, action: str, day: date, facts: dict
+) -> None:
+    """Permitted and prohibited cite a clause; conditional says what it turns on."""
+    d = REAL.ask(subject, action, on=day, **facts)
+    if d.verdict in ("permitted", "prohibited"):
+        assert d.citations and all(c.quote for c in d.citations)
+    elif d.verdict == "conditional":
+        assert d.missing_facts or d.conditions
+    else:
+        assert d.reasons
+    assert all(c.source_url for c in d.citations)
