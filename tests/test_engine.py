@@ -272,3 +272,27 @@ def test_history_merges_equal_neighbours(kb: tos_kb.KnowledgeBase) -> None:
         None,
         "permitted",
     )
+
+
+def test_gap_is_unknown_with_the_versions_either_side(terms) -> None:
+    """In a gap (a version withdrawn before the next archived one) the answer is unknown,
+    and the reasons say what the archived versions on either side answer."""
+    record = terms / "acme/terms/2023-03-14/record.yaml"
+    record.write_text(
+        record.read_text().replace("retrieved:", "withdrawn: '2023-06-01'\nretrieved:")
+    )
+    d = tos_kb.load(terms).ask(
+        "acme-api",
+        "train-on-outputs",
+        on="2023-07-01",
+        competing=True,
+        jurisdiction="rest-of-world",
+    )
+    assert d.verdict == "unknown"
+    assert any(
+        r.endswith(
+            "the archived versions on either side say: acme/terms@2023-03-14 "
+            "prohibited, acme/terms@2024-01-31 prohibited"
+        )
+        for r in d.reasons
+    )

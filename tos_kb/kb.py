@@ -339,6 +339,7 @@ class KnowledgeBase:
                     f"{gov.document} governs {subject_id} on {day}"
                     + (f" if {compiled.when.describe()}" if compiled.when and not scope else "")
                     + " but no version of it in force then is archived"
+                    + self._either_side(compiled.timeline, day, action, facts)
                 )
                 continue
             version = self._versions[placed.key]
@@ -384,6 +385,20 @@ class KnowledgeBase:
             ):
                 _merge(decision.obligations, outcome.obligations)
         return decision
+
+    def _either_side(
+        self, timeline: DocumentTimeline, day: date, action: str, facts: dict[str, Any]
+    ) -> str:
+        """What the archived versions just before and after a gap say (context, not an answer)."""
+        before = [p for p in timeline.placed if p.interval.start <= day]
+        after = [p for p in timeline.placed if p.interval.start > day]
+        sides = [p for p in (before[-1] if before else None, after[0] if after else None) if p]
+        if not sides:
+            return ""
+        said = ", ".join(
+            f"{p.key} {self._versions[p.key].outcome(action, facts).verdict.value}" for p in sides
+        )
+        return f"; the archived versions on either side say: {said}"
 
     def _choices(
         self, subject_id: str, action: str, day: date, missing: list[str]

@@ -460,6 +460,22 @@
     return found.start <= day && (found.end === null || day < found.end) ? found : null;
   };
 
+  /* tos_kb.kb.KnowledgeBase._either_side */
+  Engine.prototype.eitherSide = function (documentId, day, action, facts) {
+    var doc = has(this.data.documents, documentId) ? this.data.documents[documentId] : null;
+    var placed = doc ? doc.timeline : [];
+    var before = null, after = null;
+    for (var i = 0; i < placed.length; i++) {
+      if (placed[i].start <= day) before = placed[i];
+      else if (after === null) after = placed[i];
+    }
+    var self = this;
+    var said = [before, after].filter(function (p) { return p !== null; }).map(function (p) {
+      return p.key + " " + evaluateVersion(self.compiled(p.key, action), facts).verdict;
+    });
+    return said.length ? "; the archived versions on either side say: " + said.join(", ") : "";
+  };
+
   Engine.prototype.resolveSubject = function (name) {
     if (!has(this.data.names, name)) {
       throw new AskError("unknown subject '" + name + "'");
@@ -522,7 +538,8 @@
         if (scope === true) gaps.push(gov.document);
         decision.reasons.push(gov.document + " governs " + subjectId + " on " + day +
                               (scope ? "" : " if " + describe(when)) +
-                              " but no version of it in force then is archived");
+                              " but no version of it in force then is archived" +
+                              self.eitherSide(gov.document, day, action, facts));
         return;
       }
       decision.consulted.push(placed.key);
