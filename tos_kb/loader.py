@@ -124,7 +124,12 @@ def _placeholders(archive: Archive, path: Path, located: Located) -> None:
     for loc, _ in located.positions.items():
         value: Any = located.data
         for part in loc:
-            value = value[part] if isinstance(value, dict | list) else None
+            if isinstance(value, dict) and isinstance(part, str):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int):
+                value = value[part]
+            else:
+                value = None
         if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER):
             archive.add(
                 path,
