@@ -83,3 +83,15 @@ def test_llama_2_forbids_improving_other_llms_even_though_the_aup_is_silent() ->
     assert d["verdict"] == "prohibited"
     assert [c["section"] for c in d["citations"]] == ["1.b.v"]
     assert any("llama-2-aup" in r and "silent" in r for r in d["reasons"])
+
+
+def test_only_facts_that_change_the_answer_are_missing() -> None:
+    """ChatGPT users in and outside Europe are under different terms that agree on training:
+    the answer turns on competing only, not on where the user lives."""
+    d = ask("chatgpt", "train-on-outputs", "--on", "2024-06-01")
+    assert d["verdict"] == "conditional"
+    assert d["missing_facts"] == ["competing"]
+    assert {b["assumption"]: b["verdict"] for b in d["branches"]} == {
+        "competing": "prohibited",
+        "not competing": "permitted",
+    }

@@ -305,13 +305,17 @@ class KnowledgeBase:
         if decision.verdict == Verdict.CONDITIONAL:
             choices = self._choices(subject_id, action, day, decision.missing_facts)
             decision, tried = self._settle(subject_id, action, day, given, decision, choices)
+            if decision.verdict == Verdict.CONDITIONAL and tried:
+                # Every combination was tried: keep only the facts that change the answer,
+                # and give each case the answer all its combinations share.
+                relevant = _relevant(decision.missing_facts, tried)
+                decision.missing_facts = relevant
+                choices = [c for c in choices if c[0][0] in relevant]
             if explain_branches and decision.verdict == Verdict.CONDITIONAL and choices:
-                if len(choices) > 2 or not tried:
+                shown = [c[0][0] for c in choices[:2]]
+                if not tried:
                     tried = self._assume(subject_id, action, day, given, choices[:2])
-                decision.branches = [
-                    Branch(label, result.verdict, tuple(result.obligations))
-                    for label, result in tried
-                ]
+                decision.branches = _cases(shown, choices[:2], tried)
         return decision
 
     def _decide(self, subject_id: str, action: str, day: date, facts: dict[str, Any]) -> Decision:
@@ -420,14 +424,13 @@ class KnowledgeBase:
         day: date,
         facts: dict[str, Any],
         choices: list[list[tuple[str, Any, str]]],
-    ) -> list[tuple[str, Decision]]:
+    ) -> list[tuple[Combo, Decision]]:
         """Decisions for every combination of the given fact values."""
-        results: list[tuple[str, Decision]] = []
+        results: list[tuple[Combo, Decision]] = []
         for combo in itertools.islice(itertools.product(*choices), MAX_BRANCHES):
             assumed = dict(facts)
             assumed.update({name: value for name, value, _ in combo})
-            label = " and ".join(text for _, _, text in combo)
-            results.append((label, self._decide(subject_id, action, day, assumed)))
+            results.append((combo, self._decide(subject_id, action, day, assumed)))
         return results
 
     def _settle(
@@ -438,7 +441,7 @@ class KnowledgeBase:
         facts: dict[str, Any],
         decision: Decision,
         choices: list[list[tuple[str, Any, str]]],
-    ) -> tuple[Decision, list[tuple[str, Decision]]]:
+    ) -> tuple[Decision, list[tuple[Combo, Decision]]]:
         """A conditional answer whose every branch agrees is no longer conditional.
 
         Conditions only compare facts with a few constants, so trying each relevant
@@ -625,6 +628,47 @@ class KnowledgeBase:
     def documents(self) -> dict[str, Any]:
         """Every document, by id."""
         return dict(self.archive.documents)
+
+
+Combo = tuple[tuple[str, Any, str], ...]  # (fact, value, label) for each assumed fact
+
+
+def _answer(decision: Decision) -> tuple[Verdict, tuple[str, ...]]:
+    return decision.verdict, tuple(decision.obligations)
+
+
+def _relevant(missing: list[str], tried: list[tuple[Combo, Decision]]) -> list[str]:
+    """The missing facts whose value changes the answer when the others are held fixed."""
+    relevant = []
+    for index, name in enumerate(missing):
+        answers: dict[tuple[Any, ...], set[tuple[Verdict, tuple[str, ...]]]] = {}
+        for combo, decision in tried:
+            others = tuple(value for i, (_, value, _) in enumerate(combo) if i != index)
+            answers.setdefault(others, set()).add(_answer(decision))
+        if any(len(found) > 1 for found in answers.values()):
+            relevant.append(name)
+    return relevant
+
+
+def _cases(
+    shown: list[str], choices: list[list[tuple[str, Any, str]]], tried: list[tuple[Combo, Decision]]
+) -> list[Branch]:
+    """One case per combination of the shown facts: the answer every matching try shares."""
+    cases = []
+    for combo in itertools.product(*choices):
+        wanted = {name: value for name, value, _ in combo}
+        found = {
+            _answer(d)
+            for c, d in tried
+            if all(wanted[name] == value for name, value, _ in c if name in wanted)
+        }
+        label = " and ".join(text for _, _, text in combo)
+        if len(found) == 1:
+            ((verdict, duties),) = found
+            cases.append(Branch(label, verdict, duties))
+        else:
+            cases.append(Branch(label, Verdict.CONDITIONAL, ()))
+    return cases
 
 
 @dataclass(frozen=True)

@@ -603,15 +603,20 @@
 
   var MAX_BRANCHES = 256;
 
-  /* tos_kb.kb.KnowledgeBase._assume: decisions for every combination of the missing facts */
-  Engine.prototype.assume = function (subjectId, action, day, facts, missing) {
+  /* tos_kb.kb.KnowledgeBase._choices */
+  Engine.prototype.choices = function (subjectId, action, day, missing) {
     var self = this;
     var mentioned = this.conditionsFor(subjectId, action, day);
-    var choices = missing.map(function (name) {
+    return missing.map(function (name) {
       return relevantValues(self.data.facts[name], name, mentioned).map(function (pair) {
         return [name, pair[0], pair[1]];
       });
     });
+  };
+
+  /* tos_kb.kb.KnowledgeBase._assume: decisions for every combination of the given values */
+  Engine.prototype.assume = function (subjectId, action, day, facts, choices) {
+    var self = this;
     var combos = [[]];
     choices.forEach(function (options) {
       var next = [];
@@ -623,20 +628,57 @@
     return combos.slice(0, MAX_BRANCHES).map(function (combo) {
       var assumed = Object.assign({}, facts);
       combo.forEach(function (c) { assumed[c[0]] = c[1]; });
-      return [combo.map(function (c) { return c[2]; }).join(" and "),
-              self.decide(subjectId, action, day, assumed)];
+      return [combo, self.decide(subjectId, action, day, assumed)];
     });
   };
 
-  /* tos_kb.kb.KnowledgeBase._branches */
-  Engine.prototype.branches = function (subjectId, action, day, facts, decision) {
-    if (!decision.missing_facts.length) return [];
-    return this.assume(subjectId, action, day, facts, decision.missing_facts.slice(0, 2))
-      .map(function (pair) {
-        return { assumption: pair[0], verdict: pair[1].verdict,
-                 obligations: pair[1].obligations.slice() };
+  function answerKey(decision) {
+    return JSON.stringify([decision.verdict, decision.obligations]);
+  }
+
+  /* tos_kb.kb._relevant: missing facts whose value changes the answer, others held fixed */
+  function relevantFacts(missing, tried) {
+    return missing.filter(function (name, index) {
+      var answers = {};
+      return tried.some(function (pair) {
+        var others = JSON.stringify(pair[0].filter(function (c, i) { return i !== index; })
+          .map(function (c) { return c[1]; }));
+        var key = answerKey(pair[1]);
+        if (!has(answers, others)) { answers[others] = key; return false; }
+        return answers[others] !== key;
       });
-  };
+    });
+  }
+
+  /* tos_kb.kb._cases: one case per combination of the shown facts */
+  function cases(choices, tried) {
+    var combos = [[]];
+    choices.forEach(function (options) {
+      var next = [];
+      combos.forEach(function (combo) {
+        options.forEach(function (option) { next.push(combo.concat([option])); });
+      });
+      combos = next;
+    });
+    return combos.map(function (combo) {
+      var found = [];
+      var first = null;
+      tried.forEach(function (pair) {
+        var matches = pair[0].every(function (c) {
+          var wanted = combo.filter(function (w) { return w[0] === c[0]; });
+          return !wanted.length || same(wanted[0][1], c[1]);
+        });
+        if (!matches) return;
+        var key = answerKey(pair[1]);
+        if (found.indexOf(key) < 0) { found.push(key); if (first === null) first = pair[1]; }
+      });
+      var label = combo.map(function (c) { return c[2]; }).join(" and ");
+      if (found.length === 1) {
+        return { assumption: label, verdict: first.verdict, obligations: first.obligations.slice() };
+      }
+      return { assumption: label, verdict: "conditional", obligations: [] };
+    });
+  }
 
   function sameCitation(a, b) {
     var ka = Object.keys(a);
@@ -645,36 +687,31 @@
   }
 
   /* tos_kb.kb.KnowledgeBase._settle: a conditional answer whose every branch agrees */
-  Engine.prototype.settle = function (subjectId, action, day, facts, decision) {
-    var self = this;
-    var missing = decision.missing_facts;
+  Engine.prototype.settle = function (subjectId, action, day, facts, decision, choices) {
     var total = 1;
-    missing.forEach(function (name) {
-      total *= relevantValues(self.data.facts[name], name,
-                              self.conditionsFor(subjectId, action, day)).length;
-    });
-    if (!missing.length || total > MAX_BRANCHES) return decision;
-    var outcomes = this.assume(subjectId, action, day, facts, missing);
+    choices.forEach(function (options) { total *= options.length; });
+    if (!choices.length || total > MAX_BRANCHES) return [decision, []];
+    var outcomes = this.assume(subjectId, action, day, facts, choices);
     var keys = [];
     outcomes.forEach(function (pair) {
-      var key = JSON.stringify([pair[1].verdict, pair[1].obligations]);
+      var key = answerKey(pair[1]);
       if (keys.indexOf(key) < 0) keys.push(key);
     });
-    if (keys.length !== 1) return decision;
+    if (keys.length !== 1) return [decision, outcomes];
     var verdict = outcomes[0][1].verdict;
-    if (verdict === "conditional" || verdict === "unknown") return decision;
+    if (verdict === "conditional" || verdict === "unknown") return [decision, outcomes];
     var settled = outcomes[0][1];
     settled.facts = Object.assign({}, facts);
     outcomes.slice(1).forEach(function (pair) {
       pair[1].citations.forEach(function (c) {
-        if (!settled.citations.some(function (s) { return sameCitation(s, c); })) {
+        if (!settled.citations.some(function (x) { return sameCitation(x, c); })) {
           settled.citations.push(c);
         }
       });
     });
-    settled.reasons.push(verdict + " whatever the value of " + missing.join(", ") +
+    settled.reasons.push(verdict + " whatever the value of " + decision.missing_facts.join(", ") +
                          ": every case was checked");
-    return settled;
+    return [settled, []];
   };
 
   function isDay(text) {
@@ -693,10 +730,20 @@
     var clean = this.checkFacts(facts || {});
     var decision = this.decide(subjectId, action, on, clean);
     if (decision.verdict === "conditional") {
-      decision = this.settle(subjectId, action, on, clean, decision);
-    }
-    if (decision.verdict === "conditional") {
-      decision.branches = this.branches(subjectId, action, on, clean, decision);
+      var choices = this.choices(subjectId, action, on, decision.missing_facts);
+      var settled = this.settle(subjectId, action, on, clean, decision, choices);
+      decision = settled[0];
+      var tried = settled[1];
+      if (decision.verdict === "conditional" && tried.length) {
+        var relevant = relevantFacts(decision.missing_facts, tried);
+        decision.missing_facts = relevant;
+        choices = choices.filter(function (c) { return relevant.indexOf(c[0][0]) >= 0; });
+      }
+      if (decision.verdict === "conditional" && choices.length) {
+        var shown = choices.slice(0, 2);
+        if (!tried.length) tried = this.assume(subjectId, action, on, clean, shown);
+        decision.branches = cases(shown, tried);
+      }
     }
     return decision;
   };
