@@ -287,7 +287,7 @@ class KnowledgeBase:
 
     def ask(self, subject: str, action: str, on: date | str, **facts: Any) -> Decision:
         """Was ``action`` permitted with ``subject`` on day ``on``, given ``facts``?"""
-        return self._ask(subject, action, on, facts, explain_branches=True)
+        return self._ask(subject, action, on, facts)
 
     def _ask(
         self,
@@ -295,7 +295,6 @@ class KnowledgeBase:
         action: str,
         on: date | str,
         facts: Mapping[str, Any],
-        explain_branches: bool,
     ) -> Decision:
         subject_id = self.resolve_subject(subject)
         self._check_action(action)
@@ -311,7 +310,7 @@ class KnowledgeBase:
                 relevant = _relevant(decision.missing_facts, tried)
                 decision.missing_facts = relevant
                 choices = [c for c in choices if c[0][0] in relevant]
-            if explain_branches and decision.verdict == Verdict.CONDITIONAL and choices:
+            if decision.verdict == Verdict.CONDITIONAL and choices:
                 shown = [c[0][0] for c in choices[:2]]
                 if not tried:
                     tried = self._assume(subject_id, action, day, given, choices[:2])

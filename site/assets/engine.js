@@ -4,7 +4,7 @@
  *
  * It is a line-by-line transcription of tos_kb/conditions.py, engine.py,
  * timeline.py (lookup by day), factspace.py (relevant values) and kb.py
- * (_decide, _branches, conditions_for, _check_facts). A parity test
+ * (_decide, _settle, _relevant, _cases, conditions_for, _check_facts). A parity test
  * (tests/test_site_engine.py) runs it under node against Python on every
  * scenario and on hundreds of generated questions; change both together.
  *
