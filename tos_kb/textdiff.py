@@ -34,6 +34,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,19 +234,9 @@ def _code_char(k: int) -> str:
 
 def _dmp_matches(a: list[int], b: list[int], ctx: _Ctx) -> list[tuple[int, int]]:
     """Exact LCS of two token sequences via diff_main on one character per token."""
-    alphabet: dict[int, str] = {}
-    out_a: list[str] = []
-    for t in a:
-        c = alphabet.get(t)
-        if c is None:
-            c = alphabet[t] = _code_char(len(alphabet))
-        out_a.append(c)
-    out_b: list[str] = []
-    for t in b:
-        c = alphabet.get(t)
-        if c is None:
-            c = alphabet[t] = _code_char(len(alphabet))
-        out_b.append(c)
+    codes_a, codes_b = _encode(a, b)
+    out_a = [_code_char(k) for k in codes_a]
+    out_b = [_code_char(k) for k in codes_b]
     assert ctx.dmp.Diff_Timeout == 0, "a timeout would make the diff machine-dependent"
     diffs = ctx.dmp.diff_main("".join(out_a), "".join(out_b), False)
     pairs: list[tuple[int, int]] = []
@@ -384,9 +375,9 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(text)
 
 
-def _encode(*seqs: list[str]) -> list[list[int]]:
+def _encode(*seqs: Sequence[Hashable]) -> list[list[int]]:
     """Map tokens to small integers shared across the sequences (first-seen order)."""
-    index: dict[str, int] = {}
+    index: dict[Hashable, int] = {}
     return [[index.setdefault(t, len(index)) for t in seq] for seq in seqs]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import conditions as cond
-from .dates import UNKNOWN, fuzzy_start, version_date_part
+from .dates import UNKNOWN, Interval, fuzzy_start, version_date_part
 from .loader import RECORD_FILE, TEXT_FILE, Archive, VersionEntry
 from .models import FactType, Governance
 from .problems import Problem, did_you_mean
@@ -196,10 +196,7 @@ def _ancestors(archive: Archive, action: str) -> Iterator[str]:
 
 def _check_document(archive: Archive, doc_id: str, entries: list[VersionEntry]) -> None:
     document = archive.documents.get(doc_id)
-    provider = doc_id.split("/")[0]
     doc_path = archive.root / doc_id / "document.yaml"
-    if provider not in archive.providers and (archive.root / provider / "provider.yaml").exists():
-        pass  # its own problem was reported when reading provider.yaml
     governs = True
     if document is not None:
         _, located = archive.sources[f"document:{doc_id}"]
@@ -469,9 +466,6 @@ def _check_subjects(archive: Archive) -> None:
                     code="reference",
                 )
             owners.setdefault(name, subject.id)
-    for provider in archive.providers.values():
-        if provider.id in owners and provider.main_subject != owners[provider.id]:
-            pass  # a provider id may alias its main subject only through main_subject
     for subject in archive.subjects.values():
         path, located = archive.sources[f"subject:{subject.id}"]
         if subject.provider not in archive.providers:
@@ -527,6 +521,4 @@ def _check_subjects(archive: Archive) -> None:
 
 
 def _overlap(a: Governance, b: Governance) -> bool:
-    from .dates import Interval
-
     return Interval(a.from_, a.until).overlaps(Interval(b.from_, b.until))
