@@ -18,10 +18,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import tos_kb
+from tos_kb.answer.index import Index
 from tos_kb.kb import KnowledgeBase
-from tos_kb.loader import Archive, VersionEntry
-from tos_kb.models import Document, Governance, Subject
-from tos_kb.yamlsafe import Located
+from tos_kb.records.loader import Archive, VersionEntry
+from tos_kb.records.models import Document, Governance, Subject
+from tos_kb.records.yamlsafe import Located
 
 REPO = Path(__file__).resolve().parent.parent
 LOAD = "import tos_kb; tos_kb.load()"
@@ -99,7 +100,7 @@ def synthetic(n_versions: int) -> KnowledgeBase:
         archive.subjects[sid] = Subject(
             id=sid, name=sid, kind="service", provider="openai", governed_by=[gov]
         )
-    return KnowledgeBase(archive)
+    return KnowledgeBase(archive.root, Index(archive), archive)
 
 
 def bench_scaling(n: int) -> None:
@@ -114,7 +115,7 @@ def bench_scaling(n: int) -> None:
         for s in subjects
     ]
     blob = pickle.dumps(big, protocol=pickle.HIGHEST_PROTOCOL)
-    gc.disable()  # as tos_kb.cache.read does
+    gc.disable()  # as tos_kb.store.cache.read does
     start = time.perf_counter()
     pickle.loads(blob)
     cached = time.perf_counter() - start

@@ -1,4 +1,4 @@
-"""Timing figures for tos_kb.textdiff on real texts (prints figures, asserts nothing).
+"""Timing figures for tos_kb.diff.text on real texts (prints figures, asserts nothing).
 
 Why: the point of the module is that a clause-aware diff of real terms is fast
 without any timeout. Run from the repository root:
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tos_kb.textdiff import TextDiff, apply_patch, diff_texts  # noqa: E402
+from tos_kb.diff.text import TextDiff, apply_patch, diff_texts  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 

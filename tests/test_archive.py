@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import tos_kb
-from tos_kb.coverage import current_section, markdown
-from tos_kb.loader import load_archive
-from tos_kb.validate import check_structure, check_texts
+from tos_kb.contribute.coverage_tables import current_section, markdown
+from tos_kb.records.loader import load_archive
+from tos_kb.records.validate import check_structure, check_texts
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -49,7 +49,7 @@ def test_every_governing_version_covers_every_core_action() -> None:
         kind = kb.archive.kinds[kb.archive.documents[record.document].kind]
         if not kind.governs:
             continue
-        version = kb._versions[f"{record.document}@{record.version}"]
+        version = kb.index.versions[f"{record.document}@{record.version}"]
         assert all(version.rules.get(a) for a in core), record.document
 
 

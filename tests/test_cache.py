@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import tos_kb
-from tos_kb import cache
+from tos_kb.store import cache
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import tos_kb
 from tos_kb.cli import main
-from tos_kb.rulediff import Direction
+from tos_kb.diff.rules import Direction
 
 KB = tos_kb.load()
 MIRROR = {Direction.TIGHTENED: Direction.LOOSENED, Direction.LOOSENED: Direction.TIGHTENED}

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tos_kb import conditions as cond
+from tos_kb.records import conditions as cond
 
 
 def test_shorthand_and_operators() -> None:

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from kbbuilder import write_kb
 
 import tos_kb
-from tos_kb.conditions import facts_named
-from tos_kb.engine import Outcome, combine
-from tos_kb.models import RuleVerdict
+from tos_kb.answer.evaluate import Outcome, combine
+from tos_kb.records.conditions import facts_named
+from tos_kb.records.models import RuleVerdict
 
 _KB: dict[str, tos_kb.KnowledgeBase] = {}
 

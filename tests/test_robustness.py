@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from kbbuilder import write_kb
 
 from tos_kb.cli import main
-from tos_kb.loader import load_archive
-from tos_kb.validate import check_structure, check_texts
+from tos_kb.records.loader import load_archive
+from tos_kb.records.validate import check_structure, check_texts
 
 JUNK = st.sampled_from(
     [

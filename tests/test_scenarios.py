@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import tos_kb
-from tos_kb.yamlsafe import read_yaml
+from tos_kb.records.yamlsafe import read_yaml
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 FIELDS = {

@@ -7,8 +7,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tos_kb import schema
-from tos_kb.yamlsafe import read_yaml
+from tos_kb.records import schema
+from tos_kb.records.yamlsafe import read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 # Every kind of YAML file in terms/ and the schema that describes it.

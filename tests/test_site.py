@@ -26,10 +26,10 @@ import pytest
 from kbbuilder import default_spec, version, write_kb
 
 import tos_kb
-from tos_kb.export import build_export, to_json
 from tos_kb.sitegen import paths
 from tos_kb.sitegen.build import run_mkdocs
 from tos_kb.sitegen.context import Site
+from tos_kb.sitegen.export import build_export, to_json
 from tos_kb.sitegen.markup import esc, md_escape, safe_url, splice
 from tos_kb.sitegen.verbatim import Quote, render
 
@@ -240,7 +240,7 @@ def test_contributing_and_api_pages(public: Path) -> None:
         "tos_kb.load",
         "tos_kb.KnowledgeBase",
         "tos_kb.Decision",
-        "tos_kb.export.build_export",
+        "tos_kb.sitegen.export.build_export",
     ):
         assert f'id="{name}"' in api, name
 

@@ -21,8 +21,8 @@ import pytest
 from test_scenarios import ALL as SCENARIOS
 
 import tos_kb
-from tos_kb.export import TOP_LEVEL_KEYS, build_export, to_json
-from tos_kb.factspace import relevant_values
+from tos_kb.answer.factspace import relevant_values
+from tos_kb.sitegen.export import TOP_LEVEL_KEYS, build_export, to_json
 
 REPO = Path(__file__).resolve().parent.parent
 ENGINE = REPO / "site" / "assets" / "engine.js"

@@ -1,4 +1,4 @@
-"""Tests for the clause-aware, deterministic text diff (tos_kb.textdiff, tos_kb.sections)."""
+"""Tests for the clause-aware, deterministic text diff (tos_kb.diff.text, tos_kb.diff.sections)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from tos_kb import textdiff
-from tos_kb.sections import section_at, split_paragraphs, split_sections
-from tos_kb.textdiff import (
+from tos_kb.diff import text as textdiff
+from tos_kb.diff.render import to_html, to_json, to_markdown, to_rich
+from tos_kb.diff.sections import section_at, split_paragraphs, split_sections
+from tos_kb.diff.text import (
     DELETE,
     EQUAL,
     INSERT,
@@ -28,10 +29,6 @@ from tos_kb.textdiff import (
     apply_patch,
     diff_texts,
     make_dmp,
-    to_html,
-    to_json,
-    to_markdown,
-    to_rich,
 )
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
@@ -268,7 +265,7 @@ def test_result_does_not_depend_on_hash_seed() -> None:
     script = (
         "import json, sys; sys.path.insert(0, sys.argv[1]);"
         "from tests.test_textdiff import SAMPLE, MARKDOWN;"
-        "from tos_kb.textdiff import diff_texts, to_json;"
+        "from tos_kb.diff.text import diff_texts; from tos_kb.diff.render import to_json;"
         "new = SAMPLE.replace('(b) Feedback', '(b) Comments') + MARKDOWN;"
         "print(json.dumps(to_json(diff_texts(SAMPLE + MARKDOWN, new))))"
     )

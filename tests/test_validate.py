@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from kbbuilder import default_spec, write_kb
 
 from tos_kb.cli import main
-from tos_kb.loader import load_archive
-from tos_kb.problems import Problem
-from tos_kb.validate import check_structure, check_texts
+from tos_kb.records.loader import load_archive
+from tos_kb.records.problems import Problem
+from tos_kb.records.validate import check_structure, check_texts
 
 V1 = "acme/terms/2023-03-14/record.yaml"
 
@@ -104,7 +104,7 @@ CASES: list[Case] = [
         V1,
         "competing: true",
         "competing: 'yes'",
-        "fact 'competing' takes boolean; found 'yes'",
+        "fact 'competing' takes true or false; found 'yes'",
         "rules[0].when.competing",
         "competing: 'yes'",
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tos_kb.yamlsafe import YamlError, parse_yaml
+from tos_kb.records.yamlsafe import YamlError, parse_yaml
 
 
 def test_dates_stay_text_and_yes_no_stay_words() -> None:

@@ -16,10 +16,14 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from .decision import Branch, Citation, Decision
-from .kb import FactValueError, KnowledgeBase, UnknownNameError, load
-from .problems import KnowledgeBaseError, Problem
-from .vocab import Verdict
+from tos_kb._version import __version__ as __version__
+from tos_kb.answer.decision import Branch, Citation, Decision
+from tos_kb.answer.index import UnknownNameError
+from tos_kb.kb import KnowledgeBase
+from tos_kb.loading import load
+from tos_kb.records.facts import FactValueError
+from tos_kb.records.problems import KnowledgeBaseError, Problem
+from tos_kb.records.vocab import Verdict
 
 __all__ = [
     "Branch",
@@ -35,7 +39,6 @@ __all__ = [
     "default_kb",
     "load",
 ]
-__version__ = "0.1.0"
 
 
 @lru_cache(maxsize=1)

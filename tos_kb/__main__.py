@@ -1,5 +1,5 @@
 """``python -m tos_kb`` runs the command line."""
 
-from .cli import main
+from tos_kb.cli import main
 
 main()

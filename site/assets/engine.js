@@ -214,7 +214,7 @@
     var unique = [];
     named.forEach(function (v) { if (unique.indexOf(v) < 0) unique.push(v); });
     var out = unique.map(function (v) { return [v, name + " = " + v]; });
-    out.push([name === "student" ? OTHER_STUDENT : "other", name + " is another value"]);
+    out.push([definition.type === "subject" ? OTHER_STUDENT : "other", name + " is another value"]);
     return out;
   }
 
@@ -502,9 +502,9 @@
       if (kind === "enum" && (defs[name].values || []).indexOf(value) < 0) {
         throw new AskError("fact '" + name + "' takes one of " + (defs[name].values || []).join(", "));
       }
-      if (kind === "string") {
+      if (kind === "string" || kind === "subject") {
         if (typeof value !== "string") throw new AskError("fact '" + name + "' takes text");
-        if (name === "student" && has(self.data.names, value)) value = self.data.names[value];
+        if (kind === "subject" && has(self.data.names, value)) value = self.data.names[value];
       }
       clean[name] = value;
     });

@@ -164,7 +164,7 @@
                               placeholder: "not known" });
       } else {
         input = el("input", { type: "text", name: "f." + name, id: id, placeholder: "not known" });
-        if (name === "student") input.setAttribute("list", "tk-ask-names");
+        if (def.type === "subject") input.setAttribute("list", "tk-ask-names");
       }
       factset.appendChild(el("div", { className: "tk-ask-row", title: def.meaning }, [
         el("label", { for: id, text: name }), input,

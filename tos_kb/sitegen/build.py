@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..export import build_export, to_json
-from ..kb import KnowledgeBase
+from tos_kb.kb import KnowledgeBase
+from tos_kb.sitegen.export import build_export, to_json
+
 from . import changelog, coverage, diffs, documents, feed, paths, providers, subjects, versions
 from .context import Site
 from .markup import PageSource, esc

@@ -6,7 +6,8 @@ filter them in the browser; without the script every row is shown.
 
 from __future__ import annotations
 
-from ..changes import ChangeEvent
+from tos_kb.diff.changes import ChangeEvent
+
 from . import paths
 from .context import Site
 from .markup import DIRECTIONS, PageSource, badge, code, esc, link

@@ -13,11 +13,12 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from ..changes import ChangeEvent, rule_changes
-from ..conditions import show_value
-from ..kb import KnowledgeBase
-from ..models import Governance
-from ..rulediff import STRICTNESS, ActionChange, Direction
+from tos_kb.diff.changes import ChangeEvent, rule_changes
+from tos_kb.diff.rules import STRICTNESS, ActionChange, Direction
+from tos_kb.kb import KnowledgeBase
+from tos_kb.records.conditions import show_value
+from tos_kb.records.models import Governance
+
 from . import paths
 
 
@@ -105,7 +106,7 @@ class Site:
         """Each action's change between the pair's versions (computed once)."""
         key = (pair.old, pair.new)
         if key not in self._rule_changes:
-            self._rule_changes[key] = rule_changes(self.kb, pair.old, pair.new)
+            self._rule_changes[key] = rule_changes(self.kb.index, pair.old, pair.new)
         return self._rule_changes[key]
 
     def direction(self, pair: Pair) -> Direction:

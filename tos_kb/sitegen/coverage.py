@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..changes import ChangeEvent
-from ..models import Subject
+from tos_kb.diff.changes import ChangeEvent
+from tos_kb.records.models import Subject
+
 from . import paths
 from .changelog import event_link, scope_link
 from .context import Site

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..quotes import NormalisedText
-from ..rulediff import ActionChange, Direction, Witness
-from ..textdiff import diff_texts, to_html
+from tos_kb.diff.render import to_html
+from tos_kb.diff.rules import ActionChange, Direction, Witness
+from tos_kb.diff.text import diff_texts
+from tos_kb.records.quotes import NormalisedText
+
 from . import paths
 from .context import Pair, Site, facts_label
 from .markup import PageSource, badge, code, esc, link, table

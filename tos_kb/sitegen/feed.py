@@ -12,7 +12,8 @@ from collections import defaultdict
 from datetime import date
 from urllib.parse import urljoin
 
-from ..changes import ChangeEvent
+from tos_kb.diff.changes import ChangeEvent
+
 from . import paths
 from .context import Site
 from .markup import esc

@@ -28,9 +28,9 @@ from urllib.parse import urlsplit, urlunsplit
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 import tos_kb
-from tos_kb.export import TOP_LEVEL_KEYS
 from tos_kb.sitegen import coverage
 from tos_kb.sitegen.build import Generated, expand_nav, generate
+from tos_kb.sitegen.export import TOP_LEVEL_KEYS
 from tos_kb.sitegen.markup import PageSource, code, esc, splice, table
 
 log = logging.getLogger("mkdocs.hooks.tos_kb")

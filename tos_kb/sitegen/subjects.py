@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .. import conditions as cond
-from ..factspace import relevant_values
-from ..models import Subject
-from ..vocab import FactSpec, FactType
+from tos_kb.answer.factspace import relevant_values
+from tos_kb.records import conditions as cond
+from tos_kb.records.models import Subject
+from tos_kb.records.vocab import FactSpec, FactType
+
 from . import paths
 from .charts import VERDICT_LEGEND, Axis, Lane, Segment, lanes_svg, legend
 from .context import Site, strictness

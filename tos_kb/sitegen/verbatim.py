@@ -13,7 +13,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from ..quotes import NormalisedText
+from tos_kb.records.quotes import NormalisedText
+
 from .markup import esc
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..loader import VersionEntry
-from ..models import Precondition, Rule
+from tos_kb.records.loader import VersionEntry
+from tos_kb.records.models import Precondition, Rule
+
 from . import paths
 from .context import Site
 from .markup import PageSource, badge, code, dl, esc, ext_link, link, paragraphs, table

@@ -1,4 +1,4 @@
-"""``tos-kb new``: scaffold a version folder for a lawyer to fill in.
+"""Scaffold a version folder (``tos-kb new``) a version folder for a lawyer to fill in.
 
 Why: a contributor should start from a record that already has the right
 path, the text's hash and every core action listed, so that validation
@@ -9,17 +9,14 @@ overwritten.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
-import sys
 from datetime import date
 from pathlib import Path
 
-import click
-
-from .dates import VERSION_ID_HELP, VERSION_ID_RE
-from .kb import default_terms_path
-from .loader import RECORD_FILE, TEXT_FILE, load_archive
-from .models import DOCUMENT_ID_PATTERN
+from tos_kb.records.dates import VERSION_ID_HELP, VERSION_ID_RE
+from tos_kb.records.loader import RECORD_FILE, TEXT_FILE, load_archive
+from tos_kb.records.models import DOCUMENT_ID_PATTERN
 
 _TEMPLATE = """\
 # yaml-language-server: $schema=../../../../schema/record.schema.json
@@ -60,43 +57,38 @@ _RULE = """\
 """
 
 
-@click.command()
-@click.argument("ref")
-@click.option(
-    "--text",
-    "text_path",
-    type=click.Path(exists=True, dir_okay=False),
-    required=True,
-    help="The verbatim text of the version.",
-)
-@click.option("--terms", type=click.Path(file_okay=False), default=None)
-def new(ref: str, text_path: str, terms: str | None) -> None:
-    """Scaffold REF (provider/document@YYYY-MM-DD) from a verbatim text file."""
-    import re
+class ScaffoldError(ValueError):
+    """A reference or text that cannot be scaffolded; nothing was written."""
 
+
+def scaffold(ref: str, text_path: Path, root: Path) -> list[Path]:
+    """Create REF's folder (text and record) and, for a new provider or document, their files.
+
+    Returns the files created, in order. Raises :class:`ScaffoldError` and
+    writes nothing when REF is malformed, the text is not UTF-8, or the
+    version already exists.
+    """
     if "@" not in ref:
-        raise click.UsageError(
+        raise ScaffoldError(
             "REF must be provider/document@version, e.g. meta/llama-2-license@2023-07-18"
         )
     document, version = ref.split("@", 1)
     if not re.match(DOCUMENT_ID_PATTERN, document):
-        raise click.UsageError(f"{document!r} is not a document id (provider/document, lowercase)")
+        raise ScaffoldError(f"{document!r} is not a document id (provider/document, lowercase)")
     if not VERSION_ID_RE.match(version):
-        raise click.UsageError(f"{version!r} is not a version id ({VERSION_ID_HELP})")
-    root = Path(terms) if terms else default_terms_path()
+        raise ScaffoldError(f"{version!r} is not a version id ({VERSION_ID_HELP})")
     folder = root / document / version
     if folder.exists():
-        click.echo(f"{folder} already exists; nothing was changed.", err=True)
-        sys.exit(1)
+        raise ScaffoldError(f"{folder} already exists; nothing was changed.")
+    data = text_path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScaffoldError(f"{text_path} is not UTF-8 text") from None
     archive = load_archive(root)
     core = [
         a.id for a in archive.actions.values() if a.core and not a.deprecated and a.parent is None
     ]
-    data = Path(text_path).read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise click.UsageError(f"{text_path} is not UTF-8 text") from None
     folder.mkdir(parents=True)
     shutil.copyfile(text_path, folder / TEXT_FILE)
     effective = "unknown" if version.startswith("undated") else version
@@ -111,7 +103,7 @@ def new(ref: str, text_path: str, terms: str | None) -> None:
         ),
         encoding="utf-8",
     )
-    click.echo(f"created {folder / TEXT_FILE} and {folder / RECORD_FILE}")
+    created = [folder / TEXT_FILE, folder / RECORD_FILE]
     provider_id, document_slug = document.split("/")
     for path, template in (
         (root / provider_id / "provider.yaml", _PROVIDER.format(provider=provider_id)),
@@ -122,8 +114,5 @@ def new(ref: str, text_path: str, terms: str | None) -> None:
     ):
         if not path.exists():
             path.write_text(template, encoding="utf-8")
-            click.echo(
-                f"created {path} (first version of a new "
-                f"{'provider' if path.name == 'provider.yaml' else 'document'})"
-            )
-    click.echo("next: fill in the TODOs, then run: tos-kb validate")
+            created.append(path)
+    return created

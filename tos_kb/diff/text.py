@@ -7,7 +7,7 @@ the same diff on every machine, so this module never relies on the timeout
 (``Diff_Timeout = 0`` always) and instead keeps every exact diff small:
 
 1. Both texts are cut into clause units, paragraphs and inline items such as
-   ``(iii)`` (:func:`tos_kb.sections.split_sections`), and diffed as sequences
+   ``(iii)`` (:func:`tos_kb.diff.sections.split_sections`), and diffed as sequences
    of units, each unit mapped to one character (the ``diff_linesToChars``
    trick, generalised to any tokens).
 2. Inside each changed block, old and new units are paired in order by word
@@ -32,17 +32,13 @@ gives ``new``, equal and delete parts gives ``old``.
 from __future__ import annotations
 
 import bisect
-import html
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from diff_match_patch import diff_match_patch
-from rich.console import Group
-from rich.text import Text
 
-from .sections import Section, split_sections
+from tos_kb.diff.sections import Section, split_sections
 
 __all__ = [
     "DELETE",
@@ -58,10 +54,6 @@ __all__ = [
     "diff_texts",
     "make_dmp",
     "split_sections",
-    "to_html",
-    "to_json",
-    "to_markdown",
-    "to_rich",
 ]
 
 Op = tuple[int, str]
@@ -755,129 +747,3 @@ def apply_patch(old: str, diff: TextDiff) -> str:
     if source != old:
         raise ValueError("this diff was not made from the given text")
     return diff.new_text
-
-
-# --------------------------------------------------------------------------- renderers
-
-
-def to_json(diff: TextDiff) -> dict[str, Any]:
-    """A JSON-ready dict: stats, hunks with labels and ops, and the full ops."""
-    return {
-        "format": "tos-kb-textdiff/1",
-        "stats": diff.stats.as_dict(),
-        "hunks": [
-            {
-                "kind": h.kind,
-                "label": h.label,
-                "old_label": h.old_label,
-                "new_label": h.new_label,
-                "old_key": h.old_key,
-                "new_key": h.new_key,
-                "old_start": h.old_start,
-                "old_end": h.old_end,
-                "new_start": h.new_start,
-                "new_end": h.new_end,
-                "old_text": h.old_text,
-                "new_text": h.new_text,
-                "ops": [[op, t] for op, t in h.ops],
-            }
-            for h in diff.hunks
-        ],
-        "ops": [[op, t] for op, t in diff.ops],
-    }
-
-
-def _summary(diff: TextDiff) -> str:
-    """One line: how many hunks of each kind and characters changed."""
-    s = diff.stats
-    parts = [f"{getattr(s, k)} {k}" for k in HUNK_KINDS if getattr(s, k)]
-    line = f"{s.hunks} hunks ({', '.join(parts)}); +{s.chars_inserted} / -{s.chars_deleted} chars"
-    if s.unrefined:
-        line += f"; {s.unrefined} region(s) too large to refine"
-    return line
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<#|!])")
-
-
-def to_markdown(diff: TextDiff) -> str:
-    """Markdown: a heading per hunk and a fenced word diff in ``[-del-]{+ins+}`` notation.
-
-    Why fenced: legal texts contain markdown themselves; inside a fence they
-    are shown, not interpreted, and nothing in them can inject markup.
-    """
-    if diff.is_empty:
-        return "No changes.\n"
-    lines = [f"**{_summary(diff)}**", ""]
-    for n, h in enumerate(diff.hunks, 1):
-        label = _MD_SPECIAL.sub(r"\\\1", h.label)
-        lines.append(f"### {n}. {h.kind}: {label}")
-        lines.append("")
-        body = "".join(
-            t if op == EQUAL else (f"[-{t}-]" if op == DELETE else f"{{+{t}+}}") for op, t in h.ops
-        )
-        longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
-        fence = "`" * max(3, longest + 1)
-        lines.extend([fence + "text", body.rstrip("\n"), fence, ""])
-    return "\n".join(lines)
-
-
-def to_html(diff: TextDiff, *, standalone: bool = False) -> str:
-    """HTML with ``<del class="diff-del">``/``<ins class="diff-ins">``; all text escaped.
-
-    ``standalone`` wraps it in a page with a small stylesheet.
-    """
-    esc = html.escape
-    out = ['<div class="tos-diff">', f'<p class="diff-summary">{esc(_summary(diff))}</p>']
-    for h in diff.hunks:
-        out.append(f'<section class="hunk hunk-{esc(h.kind)}">')
-        out.append(
-            f'<h3 class="hunk-label"><span class="hunk-kind">{esc(h.kind)}</span> '
-            f"{esc(h.label)}</h3>"
-        )
-        body: list[str] = []
-        for op, t in h.ops:
-            if op == EQUAL:
-                body.append(esc(t))
-            elif op == DELETE:
-                body.append(f'<del class="diff-del">{esc(t)}</del>')
-            else:
-                body.append(f'<ins class="diff-ins">{esc(t)}</ins>')
-        out.append(f'<div class="hunk-body">{"".join(body)}</div>')
-        out.append("</section>")
-    out.append("</div>")
-    fragment = "\n".join(out)
-    if not standalone:
-        return fragment
-    style = (
-        ".hunk-body{white-space:pre-wrap;font-family:serif}"
-        ".diff-del{background:#fdd;color:#900}.diff-ins{background:#dfd;color:#060}"
-        ".hunk-kind{font-size:.8em;text-transform:uppercase;color:#555;margin-right:.5em}"
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>Text diff</title><style>{style}</style></head><body>\n"
-        f"{fragment}\n</body></html>\n"
-    )
-
-
-def to_rich(diff: TextDiff) -> Group:
-    """A rich renderable: clause labels as headings, green insertions, red deletions."""
-    parts: list[Any] = [Text(_summary(diff), style="bold")]
-    for h in diff.hunks:
-        parts.append(Text(""))
-        heading = Text()
-        heading.append(f"{h.kind.upper()} ", style="bold magenta")
-        heading.append(h.label, style="bold underline")
-        parts.append(heading)
-        body = Text()
-        for op, t in h.ops:
-            if op == EQUAL:
-                body.append(t)
-            elif op == DELETE:
-                body.append(t, style="red strike")
-            else:
-                body.append(t, style="green")
-        body.rstrip()
-        parts.append(body)
-    return Group(*parts)

@@ -10,11 +10,10 @@ import html
 import json
 
 import click
-from rich.console import Console
 
-from .changes import ChangeEvent, VersionDiff
-from .cli import _friendly, _load, terms_option
-from .rulediff import Direction
+from tos_kb.cli.common import console, friendly, load_kb, terms_option
+from tos_kb.diff.changes import ChangeEvent, VersionDiff
+from tos_kb.diff.rules import Direction
 
 DIRECTION_STYLE = {
     Direction.TIGHTENED: "bold red",
@@ -65,38 +64,38 @@ def _rule_lines(diff: VersionDiff) -> list[str]:
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("--rules-only", is_flag=True, help="Skip the text diff.")
 @terms_option
-@_friendly
+@friendly
 def diff(
     old: str, new: str, new_date: str | None, fmt: str, rules_only: bool, terms: str | None
 ) -> None:
     """Diff OLD and NEW versions (doc@version), or DOC DATE1 DATE2."""
-    kb = _load(terms)
+    kb = load_kb(terms)
     result = (
         kb.diff(old, new, new_date, with_text=not rules_only)
         if new_date
         else kb.diff(old, new, with_text=not rules_only)
     )
-    from . import textdiff
+    from tos_kb.diff import render
 
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
     rules = _rule_lines(result)
     if fmt == "markdown":
-        out = [
+        md = [
             f"# {result.old} → {result.new}: {result.direction.value}",
             "",
             "## Rule changes",
             "",
         ]
-        out += [f"- {line.strip()}" for line in rules] or ["- none"]
+        md += [f"- {line.strip()}" for line in rules] or ["- none"]
         if result.text is not None:
-            out += ["", "## Text", "", textdiff.to_markdown(result.text)]
-        click.echo("\n".join(out))
+            md += ["", "## Text", "", render.to_markdown(result.text)]
+        click.echo("\n".join(md))
         return
     if fmt == "html":
         body = "".join(f"<li>{html.escape(line.strip())}</li>" for line in rules)
-        text = textdiff.to_html(result.text) if result.text is not None else ""
+        text = render.to_html(result.text) if result.text is not None else ""
         click.echo(
             f"<!doctype html><meta charset='utf-8'><title>{html.escape(result.old)} → "
             f"{html.escape(result.new)}</title><h1>{html.escape(result.old)} → "
@@ -104,15 +103,15 @@ def diff(
             f"<h2>Rule changes</h2><ul>{body}</ul><h2>Text</h2>{text}"
         )
         return
-    console = Console(highlight=False, soft_wrap=True)
+    out = console()
     style = DIRECTION_STYLE[result.direction]
-    console.print(f"[bold]{result.old} → {result.new}[/]: [{style}]{result.direction.value}[/]")
-    console.print("[bold]Rule changes[/]")
+    out.print(f"[bold]{result.old} → {result.new}[/]: [{style}]{result.direction.value}[/]")
+    out.print("[bold]Rule changes[/]")
     for line in rules or ["none"]:
-        console.print(f"  {line}", markup=False)
+        out.print(f"  {line}", markup=False)
     if result.text is not None:
-        console.print("[bold]Text[/]")
-        console.print(textdiff.to_rich(result.text))
+        out.print("[bold]Text[/]")
+        out.print(render.to_rich(result.text))
 
 
 def _event_line(e: ChangeEvent) -> str:
@@ -134,7 +133,7 @@ def _event_line(e: ChangeEvent) -> str:
 @click.option("--until", default=None, help="YYYY-MM-DD")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @terms_option
-@_friendly
+@friendly
 def changes(
     subject: str | None,
     document: str | None,
@@ -146,7 +145,7 @@ def changes(
     terms: str | None,
 ) -> None:
     """The timeline of tightenings, loosenings and rewordings, with witnesses."""
-    kb = _load(terms)
+    kb = load_kb(terms)
     events = kb.changes(
         subject=subject,
         document=document,
@@ -176,11 +175,11 @@ def changes(
         )
         click.echo(f"<table>{rows}</table>")
     else:
-        console = Console(highlight=False, soft_wrap=True)
+        out = console()
         for e in events:
-            console.print(
+            out.print(
                 _event_line(e),
                 markup=False,
                 style=DIRECTION_STYLE[e.direction].replace("bold ", ""),
             )
-        console.print(f"{len(events)} change(s).")
+        out.print(f"{len(events)} change(s).")

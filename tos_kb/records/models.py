@@ -23,9 +23,9 @@ from pydantic import (
     model_validator,
 )
 
-from . import conditions as cond
-from .dates import VERSION_ID_RE, check_fuzzy, parse_day
-from .vocab import FactType, RuleVerdict
+from tos_kb.records import conditions as cond
+from tos_kb.records.dates import VERSION_ID_RE, Interval, check_fuzzy, parse_day
+from tos_kb.records.vocab import FactType, RuleVerdict
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 DOCUMENT_ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*/[a-z0-9]+(?:[.-][a-z0-9]+)*$"
@@ -361,6 +361,11 @@ class Governance(Record):
     def parsed_when(self) -> cond.Condition | None:
         """The parsed condition (None: governs whatever the facts)."""
         return self._condition
+
+    @property
+    def interval(self) -> Interval:
+        """The days it governs, ``[from, until)``: the one half-open rule of ``dates``."""
+        return Interval(self.from_, self.until)
 
     @model_validator(mode="after")
     def _ordered(self) -> Governance:

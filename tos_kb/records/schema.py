@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import models
+from tos_kb.records import models
 
 SCHEMAS: dict[str, Any] = {
     "record": models.VersionRecord,

@@ -38,6 +38,7 @@ class FactType(StrEnum):
     INTEGER = "integer"
     STRING = "string"
     ENUM = "enum"
+    SUBJECT = "subject"  # a model name: resolved through subject ids and aliases
 
 
 class FactLike(Protocol):

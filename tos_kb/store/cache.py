@@ -24,15 +24,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    from tos_kb.answer.index import Index
 
-FORMAT = "2"
+FORMAT = "3"
 KEEP = 8  # compiled knowledge bases kept (several checkouts, test folders)
 
 
 def fingerprint(root: Path) -> str:
     """A digest of every file's relative path, size and mtime under ``root``."""
-    from . import __version__
+    from tos_kb._version import __version__
 
     digest = hashlib.sha256(f"{FORMAT}:{__version__}:{root.resolve()}".encode())
     stack = [root, Path(__file__).resolve().parent]  # the records, and the code that compiles them
@@ -63,8 +63,8 @@ def cache_dir() -> Path | None:
     return Path(home) / "tos-kb"
 
 
-def read(key: str) -> KnowledgeBase | None:
-    """The cached knowledge base for ``key``, or None (missing, unreadable or stale)."""
+def read(key: str) -> Index | None:
+    """The cached compiled index for ``key``, or None (missing, unreadable or stale)."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -78,7 +78,7 @@ def read(key: str) -> KnowledgeBase | None:
         gc.enable()
 
 
-def write(key: str, kb: KnowledgeBase) -> None:
+def write(key: str, index: Index) -> None:
     """Store a knowledge base atomically; a cache that cannot be written is skipped."""
     folder = cache_dir()
     if folder is None:
@@ -90,7 +90,7 @@ def write(key: str, kb: KnowledgeBase) -> None:
             old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"{key}.pickle")
     except OSError:
         return

@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import conditions as cond
-from .decision import Citation
-from .vocab import RuleVerdict, Verdict
+from tos_kb.answer.decision import Citation
+from tos_kb.records import conditions as cond
+from tos_kb.records.vocab import RuleVerdict, Verdict
 
 # A document's own outcome: a rule verdict, with SILENT meaning "adds nothing".
 _RANK = {

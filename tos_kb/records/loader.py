@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import models
-from .conditions import ConditionError
-from .problems import Problem, did_you_mean, relative
-from .yamlsafe import Located, YamlError, read_yaml
+from tos_kb.records import models
+from tos_kb.records.conditions import ConditionError
+from tos_kb.records.problems import Problem, did_you_mean, relative
+from tos_kb.records.yamlsafe import Located, YamlError, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -77,6 +77,14 @@ class Archive:
     subjects: dict[str, models.Subject] = field(default_factory=dict)
     sources: dict[str, tuple[Path, Located]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    def entry(self, key: str) -> VersionEntry:
+        """A version by ``provider/document@version``; ``KeyError`` when it is not archived."""
+        document = key.split("@", 1)[0]
+        for entry in self.versions.get(document, []):
+            if entry.key == key:
+                return entry
+        raise KeyError(key)
 
     def where(self, path: Path) -> str:
         """A path as shown in messages."""

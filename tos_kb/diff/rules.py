@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from . import conditions as cond
-from .factspace import relevant_values
-from .vocab import FactLike
+from tos_kb.answer.factspace import relevant_values
+from tos_kb.records import conditions as cond
+from tos_kb.records.vocab import FactLike
 
 MAX_COMBINATIONS = 20_000
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .vocab import Verdict
+from tos_kb.records.conditions import show_value
+from tos_kb.records.vocab import Verdict
 
 __all__ = ["Branch", "Citation", "Decision", "Verdict"]
 
@@ -95,34 +96,44 @@ class Decision:
         }
 
     def explain(self) -> str:
-        """A readable account of the answer and why, for people."""
-        facts = ", ".join(f"{k}={v}" for k, v in self.facts.items()) or "no facts given"
-        lines = [
-            f"{self.action} with {self.subject} on {self.on.isoformat()} ({facts}): "
-            f"{self.verdict.value.upper()}"
-        ]
-        lines += [f"  - {reason}" for reason in self.reasons]
-        if self.missing_facts:
-            lines.append(f"It turns on: {', '.join(self.missing_facts)}.")
-        for condition in self.conditions:
-            lines.append(f"Condition: {condition}")
-        for branch in self.branches:
-            extra = f" (obligations: {'; '.join(branch.obligations)})" if branch.obligations else ""
-            lines.append(f"  if {branch.assumption}: {branch.verdict.value}{extra}")
-        if self.obligations:
-            lines.append(
-                "Obligations:"
-                if self.verdict != Verdict.CONDITIONAL
-                else "Obligations (those of the rules that may apply; see each case):"
-            )
-            lines += [f"  - {o}" for o in self.obligations]
-        if self.citations:
-            lines.append("Deciding clauses:")
-            for c in self.citations:
-                where = f" §{c.section}" if c.section else ""
-                quote = f': "{c.quote}"' if c.quote else ""
-                lines.append(f"  [{c.verdict}] {c.key}{where}{quote}")
-                lines.append(f"      source: {c.source_url}")
-        for caveat in self.caveats:
-            lines.append(f"Caveat: {caveat}")
-        return "\n".join(lines)
+        """A readable account of the answer and why, for people (the CLI prints the same lines)."""
+        return "\n".join(text for _, text in render(self))
+
+
+# The kinds of line :func:`render` yields; the CLI styles each kind, ``explain()`` joins them.
+LineKind = str  # heading | verdict | reason | turns-on | condition | case | obligations-heading
+#                 | obligation | clauses-heading | clause | quote | source | caveat
+
+
+def render(d: Decision) -> list[tuple[LineKind, str]]:
+    """The one rendering of a decision, line by line, each line with its kind."""
+    facts = ", ".join(f"{k}={show_value(v)}" for k, v in d.facts.items()) or "no facts given"
+    lines: list[tuple[LineKind, str]] = [
+        ("heading", f"{d.action} with {d.subject} on {d.on.isoformat()} ({facts})"),
+        ("verdict", f"Verdict: {d.verdict.value.upper()}"),
+    ]
+    lines += [("reason", f"  • {reason}") for reason in d.reasons]
+    if d.missing_facts:
+        lines.append(("turns-on", f"Turns on: {', '.join(d.missing_facts)}"))
+    lines += [("condition", f"  condition: {condition}") for condition in d.conditions]
+    for branch in d.branches:
+        extra = f" — {'; '.join(branch.obligations)}" if branch.obligations else ""
+        lines.append(("case", f"  if {branch.assumption}: {branch.verdict.value}{extra}"))
+    if d.obligations:
+        heading = (
+            "Obligations"
+            if d.verdict != Verdict.CONDITIONAL
+            else "Obligations (of the rules that may apply; see each case above)"
+        )
+        lines.append(("obligations-heading", heading))
+        lines += [("obligation", f"  • {o}") for o in d.obligations]
+    if d.citations:
+        lines.append(("clauses-heading", "Deciding clauses"))
+        for c in d.citations:
+            section = f" §{c.section}" if c.section else ""
+            lines.append(("clause", f"  [{c.verdict}] {c.key}{section}"))
+            if c.quote:
+                lines.append(("quote", f'    "{c.quote}"'))
+            lines.append(("source", f"    {c.source_url}"))
+    lines += [("caveat", f"Caveat: {caveat}") for caveat in d.caveats]
+    return lines

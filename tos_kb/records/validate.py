@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import conditions as cond
-from .dates import UNKNOWN, Interval, fuzzy_start, version_date_part
-from .loader import RECORD_FILE, TEXT_FILE, Archive, VersionEntry
-from .models import FactType, Governance
-from .problems import Problem, did_you_mean
-from .quotes import NORMALISATION, NormalisedText, closest_passage
-from .timeline import version_start
+from tos_kb.answer.timeline import version_start
+from tos_kb.records import conditions as cond
+from tos_kb.records.dates import UNKNOWN, fuzzy_start, version_date_part
+from tos_kb.records.facts import accepts, wrong_type
+from tos_kb.records.loader import RECORD_FILE, TEXT_FILE, Archive, VersionEntry
+from tos_kb.records.models import FactType, Governance
+from tos_kb.records.problems import Problem, did_you_mean
+from tos_kb.records.quotes import NORMALISATION, NormalisedText, closest_passage
 
 
 def check_structure(archive: Archive) -> list[Problem]:
@@ -135,28 +136,16 @@ def fact_checker(archive: Archive) -> cond.FactTypeCheck:
                 + (f"; {hint}" if hint else f"; known facts: {', '.join(archive.facts)}"),
                 path,
             )
-        ok = {
-            FactType.BOOLEAN: isinstance(value, bool),
-            FactType.INTEGER: isinstance(value, int) and not isinstance(value, bool),
-            FactType.STRING: isinstance(value, str),
-            FactType.ENUM: value in (definition.values or []),
-        }[definition.type]
-        if not ok:
-            allowed = (
-                ", ".join(definition.values or [])
-                if definition.type == FactType.ENUM
-                else definition.type.value
-            )
-            raise cond.ConditionError(f"fact '{fact}' takes {allowed}; found {value!r}", path)
+        if not accepts(definition, value):
+            raise cond.ConditionError(wrong_type(fact, definition, value), path)
         if (
-            fact == "student"
+            definition.type == FactType.SUBJECT
             and value not in archive.subjects
             and not any(value in s.aliases for s in archive.subjects.values())
         ):
             hint = did_you_mean(value, _subject_names(archive))
             raise cond.ConditionError(
-                f"student '{value}' is not a known subject or alias"
-                + (f"; {hint}" if hint else ""),
+                f"{fact} '{value}' is not a known subject or alias" + (f"; {hint}" if hint else ""),
                 path,
             )
 
@@ -521,4 +510,4 @@ def _check_subjects(archive: Archive) -> None:
 
 
 def _overlap(a: Governance, b: Governance) -> bool:
-    return Interval(a.from_, a.until).overlaps(Interval(b.from_, b.until))
+    return a.interval.overlaps(b.interval)

@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .kb import KnowledgeBase
+from tos_kb.kb import KnowledgeBase
 
 FORMAT = "tos-kb-export"
 FORMAT_VERSION = 1

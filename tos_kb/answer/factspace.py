@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from . import conditions as cond
-from .vocab import FactLike, FactType
+from tos_kb.records import conditions as cond
+from tos_kb.records.vocab import FactLike, FactType
 
 OTHER_STUDENT = "another-model"
 
@@ -51,7 +51,12 @@ def relevant_values(
     named = [v for t in tests if t.op in ("in", "not_in") for v in t.value]
     named += [t.value for t in tests if t.op in ("eq", "ne")]
     values = [(v, f"{name} = {v}") for v in dict.fromkeys(named)]
-    values.append((OTHER_STUDENT if name == "student" else "other", f"{name} is another value"))
+    values.append(
+        (
+            OTHER_STUDENT if definition.type == FactType.SUBJECT else "other",
+            f"{name} is another value",
+        )
+    )
     return values
 
 

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import git
 
-from .changes import rule_changes
-from .kb import KnowledgeBase, load
-from .loader import load_archive
-from .problems import Problem
-from .rulediff import ActionChange, Direction
-from .validate import check_structure, check_texts
+from tos_kb.answer.index import Index
+from tos_kb.diff.changes import rule_changes
+from tos_kb.diff.rules import ActionChange, Direction
+from tos_kb.kb import KnowledgeBase
+from tos_kb.loading import load
+from tos_kb.records.loader import load_archive
+from tos_kb.records.problems import Problem
+from tos_kb.records.validate import check_structure, check_texts
 
 
 @dataclass
@@ -96,18 +98,18 @@ def build(terms: Path, base: str) -> Review:
     )
     if archive.problems:
         return review  # answers from a broken archive would mislead the reviewer
-    new_kb = KnowledgeBase(archive)
+    new_kb = KnowledgeBase(terms, Index(archive), archive)
     old_kb = load(Path(repo.working_tree_dir or "."), rev=base, strict=False)
     for key in sorted(_version_keys(paths)):
-        if key not in new_kb._versions:
+        if key not in new_kb.index.versions:
             continue
-        if key in old_kb._versions:
+        if key in old_kb.index.versions:
             old_sha = old_kb.version(key).record.sha256
             item = VersionReview(
                 key,
                 "changed",
                 f"{key} at {base}",
-                rule_changes(old_kb, key, key, new_kb=new_kb),
+                rule_changes(old_kb.index, key, key, new_index=new_kb.index),
                 text_edited=old_sha != new_kb.version(key).record.sha256,
                 dates=_date_changes(old_kb, new_kb, key),
             )

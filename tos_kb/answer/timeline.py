@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .dates import UNKNOWN, Interval, fuzzy_start
+from tos_kb.records.dates import UNKNOWN, Interval, fuzzy_start
 
 if TYPE_CHECKING:
-    from .models import VersionRecord
+    from tos_kb.records.models import VersionRecord
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,354 @@
+"""The ask algorithm: a question against the compiled index, across every governing document.
+
+This is the one answer procedure. ``ask`` (Python, CLI), ``history``, the
+change timeline and the browser export all go through :func:`decide` and
+:func:`ask`, so that every answer the project prints, and every witness of a
+change, is one that ``ask`` reproduces. In order:
+
+1. :func:`decide` asks each document governing the subject on that day (the
+   half-open ranges of :class:`~tos_kb.answer.index.CompiledGovernance`) what
+   its version in force says (:mod:`tos_kb.answer.evaluate`), and combines
+   them: a prohibition wins over a condition, a condition over a permission;
+   a gap in a governing document makes the answer unknown unless a
+   prohibition in force decides it anyway; silence is never permission.
+2. :func:`ask` then settles a conditional answer whose every case agrees,
+   keeps only the missing facts that change the answer, and lists the cases.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from tos_kb.answer.decision import Branch, Citation, Decision
+from tos_kb.answer.evaluate import Outcome, combine, to_verdict
+from tos_kb.answer.factspace import relevant_values
+from tos_kb.answer.index import CompiledGovernance, Index
+from tos_kb.answer.timeline import DocumentTimeline, Placed
+from tos_kb.records import conditions as cond
+from tos_kb.records.dates import parse_day
+from tos_kb.records.vocab import RuleVerdict, Verdict
+
+MAX_BRANCHES = 256
+Combo = tuple[tuple[str, Any, str], ...]  # (fact, value, label) for each assumed fact
+Choices = list[list[tuple[str, Any, str]]]
+
+
+def parse_on(on: date | str) -> date:
+    """A question's date: a ``date`` (or ``datetime``) or a ``YYYY-MM-DD`` string, nothing else."""
+    if isinstance(on, datetime):
+        return on.date()
+    try:
+        return parse_day(on)
+    except ValueError as exc:
+        if "calendar" in str(exc):
+            raise ValueError(f"'on': {exc}") from None
+        raise ValueError(f"'on' must be a date written YYYY-MM-DD, found {on!r}") from None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of days ``[start, end)`` over which the answer stays the same."""
+
+    start: date
+    end: date | None
+    decision: Decision
+
+
+def ask(
+    index: Index, subject: str, action: str, on: date | str, facts: Mapping[str, Any]
+) -> Decision:
+    """Was ``action`` permitted with ``subject`` on day ``on``, given ``facts``?"""
+    subject_id = index.resolve_subject(subject)
+    index.check_action(action)
+    day = parse_on(on)
+    given = index.check_facts(facts)
+    return settle(index, subject_id, action, day, given)
+
+
+def settle(
+    index: Index, subject_id: str, action: str, day: date, given: dict[str, Any]
+) -> Decision:
+    """:func:`decide`, then settle or split a conditional answer into its cases."""
+    decision = decide(index, subject_id, action, day, given)
+    if decision.verdict != Verdict.CONDITIONAL:
+        return decision
+    choices = _choices(index, subject_id, action, day, decision.missing_facts)
+    decision, tried = _settle(index, subject_id, action, day, given, decision, choices)
+    if decision.verdict == Verdict.CONDITIONAL and tried:
+        # Every combination was tried: keep only the facts that change the answer,
+        # and give each case the answer all its combinations share.
+        relevant = _relevant(decision.missing_facts, tried)
+        decision.missing_facts = relevant
+        choices = [c for c in choices if c[0][0] in relevant]
+    if decision.verdict == Verdict.CONDITIONAL and choices:
+        shown = [c[0][0] for c in choices[:2]]
+        if not tried:
+            tried = _assume(index, subject_id, action, day, given, choices[:2])
+        decision.branches = _cases(shown, choices[:2], tried)
+    return decision
+
+
+def history(index: Index, subject: str, action: str, facts: Mapping[str, Any]) -> list[Period]:
+    """The answer over the whole timeline: one period per stretch with the same answer.
+
+    Answers can only change on a day some governing range or version starts or
+    ends (:meth:`Index.change_days`), so the question is asked once per such day
+    and equal neighbours are merged.
+    """
+    subject_id = index.resolve_subject(subject)
+    index.check_action(action)
+    given = index.check_facts(facts)
+    periods: list[Period] = []
+    ordered = index.change_days(subject_id)
+    for i, day in enumerate(ordered):
+        decision = settle(index, subject_id, action, day, given)
+        end = ordered[i + 1] if i + 1 < len(ordered) else None
+        previous = periods[-1] if periods else None
+        if previous is not None and _same_answer(previous.decision, decision):
+            periods[-1] = Period(previous.start, end, previous.decision)
+        else:
+            periods.append(Period(day, end, decision))
+    return periods
+
+
+Consulted = tuple[CompiledGovernance, Placed, Outcome, cond.Truth]
+
+
+def decide(
+    index: Index, subject_id: str, action: str, day: date, facts: dict[str, Any]
+) -> Decision:
+    """The answer of every governing document combined, before any settling."""
+    decision = Decision(
+        subject=subject_id, action=action, on=day, facts=dict(facts), verdict=Verdict.UNKNOWN
+    )
+    outcomes: list[Consulted] = []
+    gaps: list[str] = []
+    for gov in index.documents_on(subject_id, day):
+        scope: cond.Truth = True if gov.when is None else gov.when.evaluate(facts)
+        if scope is False:
+            continue
+        if gov.caveat:
+            decision.caveats.append(gov.caveat)
+        placed = gov.timeline.at(day)
+        if placed is None:
+            if scope is True:
+                gaps.append(gov.document)
+            decision.reasons.append(
+                f"{gov.document} governs {subject_id} on {day}"
+                + (f" if {gov.when.describe()}" if gov.when and not scope else "")
+                + " but no version of it in force then is archived"
+                + _either_side(index, gov.timeline, day, action, facts)
+            )
+            continue
+        decision.consulted.append(placed.key)
+        if placed.start.caveat:
+            decision.caveats.append(placed.start.caveat)
+        outcome = index.versions[placed.key].outcome(action, facts)
+        if scope is None and outcome.verdict != RuleVerdict.SILENT:
+            assert gov.when is not None
+            outcome = _scope_conditional(outcome, gov.when, gov.document, facts)
+        outcomes.append((gov, placed, outcome, scope))
+    if not outcomes and not gaps:
+        decision.reasons.append(f"no document governs {subject_id} on {day} in this archive")
+        return decision
+    _combine_into(decision, outcomes, gaps)
+    return decision
+
+
+def _combine_into(decision: Decision, outcomes: list[Consulted], gaps: list[str]) -> None:
+    """Forbid overrides across documents; gaps and silence leave the answer unknown."""
+    verdict = combine([o for _, _, o, _ in outcomes])
+    for gov, placed, outcome, _ in outcomes:
+        label = outcome.verdict.value if outcome.verdict != RuleVerdict.SILENT else "silent"
+        decision.reasons.append(
+            f"{placed.key} ({gov.role}): {label}"
+            + (f" — {outcome.notes[0]}" if outcome.notes else "")
+        )
+    if gaps and verdict != RuleVerdict.PROHIBITED:
+        decision.verdict = Verdict.UNKNOWN
+        decision.reasons.append(
+            "unknown: a governing document has no archived version in force on that date"
+        )
+        return
+    decision.verdict = to_verdict(verdict)
+    if verdict == RuleVerdict.SILENT:
+        decision.reasons.append(
+            "unknown: the governing documents in force are silent on "
+            "this action, and silence is not permission"
+        )
+        return
+    for _, _, outcome, _ in outcomes:
+        if outcome.verdict == verdict:
+            decision.citations.extend(outcome.citations)
+            _merge(decision.missing_facts, outcome.missing)
+            _merge(decision.conditions, outcome.conditions)
+        if verdict != RuleVerdict.PROHIBITED and outcome.verdict in (
+            RuleVerdict.PERMITTED,
+            RuleVerdict.CONDITIONAL,
+        ):
+            _merge(decision.obligations, outcome.obligations)
+
+
+def _either_side(
+    index: Index, timeline: DocumentTimeline, day: date, action: str, facts: dict[str, Any]
+) -> str:
+    """What the archived versions just before and after a gap say (context, not an answer)."""
+    before = [p for p in timeline.placed if p.interval.start <= day]
+    after = [p for p in timeline.placed if p.interval.start > day]
+    sides = [p for p in (before[-1] if before else None, after[0] if after else None) if p]
+    if not sides:
+        return ""
+    said = ", ".join(
+        f"{p.key} {index.versions[p.key].outcome(action, facts).verdict.value}" for p in sides
+    )
+    return f"; the archived versions on either side say: {said}"
+
+
+def _choices(index: Index, subject_id: str, action: str, day: date, missing: list[str]) -> Choices:
+    """For each missing fact, the values that can change the answer, with labels."""
+    mentioned = index.conditions_for(subject_id, action, day)
+    return [
+        [
+            (name, value, label)
+            for value, label in relevant_values(index.fact_specs[name], name, mentioned)
+        ]
+        for name in missing
+    ]
+
+
+def _assume(
+    index: Index,
+    subject_id: str,
+    action: str,
+    day: date,
+    facts: dict[str, Any],
+    choices: Choices,
+) -> list[tuple[Combo, Decision]]:
+    """Decisions for every combination of the given fact values."""
+    results: list[tuple[Combo, Decision]] = []
+    for combo in itertools.islice(itertools.product(*choices), MAX_BRANCHES):
+        assumed = dict(facts)
+        assumed.update({name: value for name, value, _ in combo})
+        results.append((combo, decide(index, subject_id, action, day, assumed)))
+    return results
+
+
+def _settle(
+    index: Index,
+    subject_id: str,
+    action: str,
+    day: date,
+    facts: dict[str, Any],
+    decision: Decision,
+    choices: Choices,
+) -> tuple[Decision, list[tuple[Combo, Decision]]]:
+    """A conditional answer whose every branch agrees is no longer conditional.
+
+    Conditions only compare facts with a few constants, so trying each relevant
+    value of every missing fact is exhaustive: if all give the same verdict and
+    duties, the missing facts do not matter and the answer is that verdict.
+    """
+    total = 1
+    for values in choices:
+        total *= len(values)
+    if not choices or total > MAX_BRANCHES:
+        return decision, []
+    outcomes = _assume(index, subject_id, action, day, facts, choices)
+    verdicts = {_answer(d) for _, d in outcomes}
+    if len(verdicts) != 1:
+        return decision, outcomes
+    ((verdict, _),) = verdicts
+    if verdict in (Verdict.CONDITIONAL, Verdict.UNKNOWN):
+        return decision, outcomes
+    settled = outcomes[0][1]
+    settled.facts = dict(facts)
+    for _, other in outcomes[1:]:
+        _merge_citations(settled.citations, other.citations)
+    settled.reasons.append(
+        f"{verdict.value} whatever the value of {', '.join(decision.missing_facts)}: "
+        "every case was checked"
+    )
+    return settled, []
+
+
+def _answer(decision: Decision) -> tuple[Verdict, tuple[str, ...]]:
+    return decision.verdict, tuple(decision.obligations)
+
+
+def _relevant(missing: list[str], tried: list[tuple[Combo, Decision]]) -> list[str]:
+    """The missing facts whose value changes the answer when the others are held fixed."""
+    relevant = []
+    for index, name in enumerate(missing):
+        answers: dict[tuple[Any, ...], set[tuple[Verdict, tuple[str, ...]]]] = {}
+        for combo, decision in tried:
+            others = tuple(value for i, (_, value, _) in enumerate(combo) if i != index)
+            answers.setdefault(others, set()).add(_answer(decision))
+        if any(len(found) > 1 for found in answers.values()):
+            relevant.append(name)
+    return relevant
+
+
+def _cases(shown: list[str], choices: Choices, tried: list[tuple[Combo, Decision]]) -> list[Branch]:
+    """One case per combination of the shown facts: the answer every matching try shares."""
+    cases = []
+    for combo in itertools.product(*choices):
+        wanted = {name: value for name, value, _ in combo}
+        found = {
+            _answer(d)
+            for c, d in tried
+            if all(wanted[name] == value for name, value, _ in c if name in wanted)
+        }
+        label = " and ".join(text for _, _, text in combo)
+        if len(found) == 1:
+            ((verdict, duties),) = found
+            cases.append(Branch(label, verdict, duties))
+        else:
+            cases.append(Branch(label, Verdict.CONDITIONAL, ()))
+    return cases
+
+
+def _same_answer(a: Decision, b: Decision) -> bool:
+    return (a.verdict, a.obligations, a.missing_facts, [c.key for c in a.citations]) == (
+        b.verdict,
+        b.obligations,
+        b.missing_facts,
+        [c.key for c in b.citations],
+    )
+
+
+def _merge_citations(target: list[Citation], items: list[Citation]) -> None:
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def _merge(target: list[str], items: list[str]) -> None:
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def _scope_conditional(
+    outcome: Outcome, when: cond.Condition, document: str, facts: Mapping[str, Any]
+) -> Outcome:
+    """A document that governs only under facts not given makes its verdict conditional."""
+    scoped = Outcome(
+        outcome.verdict,
+        list(outcome.citations),
+        list(outcome.obligations),
+        list(outcome.missing),
+        list(outcome.conditions),
+        list(outcome.notes),
+    )
+    if scoped.verdict == RuleVerdict.PROHIBITED:
+        scoped.verdict = RuleVerdict.CONDITIONAL
+        _merge(scoped.conditions, [f"prohibited by {document} if {when.describe()}"])
+    elif scoped.verdict in (RuleVerdict.PERMITTED, RuleVerdict.CONDITIONAL):
+        scoped.verdict = RuleVerdict.CONDITIONAL
+        _merge(scoped.conditions, [f"{document} applies if {when.describe()}"])
+    _merge(scoped.missing, cond.missing_facts(when, facts))
+    return scoped

@@ -1,0 +1,279 @@
+"""The compiled index: everything a question needs that does not depend on the question.
+
+Why compiled once: questions are answered often and fast (a few microseconds
+each), so name resolution, each document's timeline, and each version's rules
+per action with parent actions resolved are computed once at load (and kept
+in the cache). The index holds no parsed records and reads no text: diffs,
+review and the site read both through :class:`tos_kb.kb.KnowledgeBase`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from tos_kb.answer.decision import Citation
+from tos_kb.answer.evaluate import CompiledPrecondition, CompiledRule, Outcome, evaluate_version
+from tos_kb.answer.timeline import DocumentTimeline, Placed
+from tos_kb.records import conditions as cond
+from tos_kb.records.dates import Interval
+from tos_kb.records.facts import FactValueError, check_value
+from tos_kb.records.problems import did_you_mean
+from tos_kb.records.vocab import FactSpec, FactType
+
+if TYPE_CHECKING:
+    from tos_kb.records.loader import Archive, VersionEntry
+    from tos_kb.records.models import Governance
+
+__all__ = [
+    "CompiledGovernance",
+    "CompiledVersion",
+    "FactValueError",
+    "Index",
+    "UnknownNameError",
+]
+
+
+class UnknownNameError(ValueError):
+    """A subject, action, fact or version name the knowledge base does not know."""
+
+
+def unknown_name(what: str, name: str, valid: Iterable[str]) -> UnknownNameError:
+    """The error for an unknown name: a "did you mean" and the valid names."""
+    names = sorted(valid)
+    hint = did_you_mean(name, names)
+    return UnknownNameError(
+        f"unknown {what} {name!r}"
+        + (f"; {hint}" if hint else "")
+        + f" Valid {what}s: {', '.join(names)}"
+    )
+
+
+@dataclass(frozen=True)
+class CompiledVersion:
+    """A version's rules indexed by action, with parents already resolved."""
+
+    key: str
+    rules: dict[str, list[CompiledRule]]
+    preconditions: dict[str, list[CompiledPrecondition]]
+    static: dict[str, Outcome]  # actions whose answer does not depend on any fact
+
+    def outcome(self, action: str, facts: Mapping[str, Any]) -> Outcome:
+        """What this version says of ``action`` (shared object for fact-free answers)."""
+        found = self.static.get(action)
+        if found is not None:
+            return found
+        return evaluate_version(
+            self.rules.get(action, []), self.preconditions.get(action, []), facts
+        )
+
+    def conditions(self, action: str) -> list[cond.Condition]:
+        """Every condition of this version that bears on ``action`` (rules and preconditions)."""
+        found = [r.when for r in self.rules.get(action, []) if r.when is not None]
+        return found + [p.unless for p in self.preconditions.get(action, [])]
+
+
+@dataclass(frozen=True)
+class CompiledGovernance:
+    """One governing document of a subject over a half-open range of days, with its timeline."""
+
+    document: str
+    role: str
+    interval: Interval
+    when: cond.Condition | None
+    timeline: DocumentTimeline
+    caveat: str | None
+
+    def change_days(self) -> set[date]:
+        """The days inside this range on which its answers can change."""
+        days = {self.interval.start}
+        if self.interval.end is not None:
+            days.add(self.interval.end)
+        for placed in self.timeline.placed:
+            for day in (placed.interval.start, placed.interval.end):
+                if day is not None and self.interval.contains(day):
+                    days.add(day)
+        return days
+
+
+class Index:
+    """The compiled archive: names, vocabularies, versions, timelines and governance."""
+
+    def __init__(self, archive: Archive):
+        self.parents: dict[str, str | None] = {a.id: a.parent for a in archive.actions.values()}
+        self.fact_specs: dict[str, FactSpec] = {
+            f.id: FactSpec(f.id, f.type, tuple(f.values) if f.values else None)
+            for f in archive.facts.values()
+        }
+        self.subject_ids = sorted(archive.subjects)
+        self.names: dict[str, str] = {}
+        for subject in archive.subjects.values():
+            self.names[subject.id] = subject.id
+            for alias in subject.aliases:
+                self.names.setdefault(alias, subject.id)
+        for provider in archive.providers.values():
+            if provider.main_subject:
+                self.names.setdefault(provider.id, provider.main_subject)
+        self.versions: dict[str, CompiledVersion] = {}
+        self.timelines: dict[str, DocumentTimeline] = {}
+        self.coverage: dict[str, str] = {}
+        for doc_id, entries in archive.versions.items():
+            for entry in entries:
+                self.versions[entry.key] = self._compile(entry)
+                self.coverage[entry.key] = entry.record.coverage
+            self.timelines[doc_id] = DocumentTimeline([(e.key, e.record) for e in entries])
+        self.governance: dict[str, list[CompiledGovernance]] = {
+            subject.id: [self._compile_governance(subject.id, g) for g in subject.governed_by]
+            for subject in archive.subjects.values()
+        }
+
+    # --- names -------------------------------------------------------------------------
+
+    def resolve_subject(self, name: str) -> str:
+        """The subject id that ``name`` (an id, alias or provider id) means."""
+        try:
+            return self.names[name]
+        except (KeyError, TypeError):
+            raise unknown_name("subject", str(name), self.subject_ids) from None
+
+    def check_action(self, action: str) -> None:
+        """Raise :class:`UnknownNameError` unless ``action`` is in the vocabulary."""
+        if not isinstance(action, str) or action not in self.parents:
+            raise unknown_name("action", str(action), self.parents)
+
+    def check_facts(self, facts: Mapping[str, Any]) -> dict[str, Any]:
+        """The facts typed by the vocabulary, subject-typed values resolved to subject ids."""
+        clean: dict[str, Any] = {}
+        for name, value in facts.items():
+            spec = self.fact_specs.get(name)
+            if spec is None:
+                raise unknown_name("fact", name, self.fact_specs)
+            if value is None:
+                continue
+            value = check_value(name, spec, value)
+            if spec.type == FactType.SUBJECT:
+                value = self.names.get(value, value)
+            clean[name] = value
+        return clean
+
+    def ancestry(self, action: str) -> list[str]:
+        """``action`` and its parents, nearest first."""
+        chain: list[str] = []
+        current: str | None = action
+        while current is not None and current not in chain and current in self.parents:
+            chain.append(current)
+            current = self.parents[current]
+        return chain
+
+    # --- time --------------------------------------------------------------------------
+
+    def in_force(self, document: str, day: date) -> Placed | None:
+        """The version of ``document`` in force on ``day``, if one is archived."""
+        if document not in self.timelines:
+            raise unknown_name("document", document, self.timelines)
+        return self.timelines[document].at(day)
+
+    def change_days(self, subject_id: str) -> list[date]:
+        """Every day on which some answer about ``subject_id`` can change, in order."""
+        days: set[date] = set()
+        for gov in self.governance[subject_id]:
+            days |= gov.change_days()
+        return sorted(days)
+
+    def documents_on(self, subject_id: str, day: date) -> list[CompiledGovernance]:
+        """The governing ranges of ``subject_id`` that include ``day``."""
+        return [g for g in self.governance[subject_id] if g.interval.contains(day)]
+
+    def conditions_for(
+        self, subject_id: str, action: str, day: date | None = None
+    ) -> list[cond.Condition]:
+        """Every condition that can bear on (subject, action), optionally on one day."""
+        found: list[cond.Condition] = []
+        for gov in self.governance[subject_id]:
+            if gov.when is not None:
+                found.append(gov.when)
+            placed_list = [gov.timeline.at(day)] if day is not None else gov.timeline.placed
+            for placed in placed_list:
+                if placed is not None:
+                    found += self.versions[placed.key].conditions(action)
+        return found
+
+    # --- compilation -------------------------------------------------------------------
+
+    def _compile_governance(self, subject_id: str, gov: Governance) -> CompiledGovernance:
+        caveat = (
+            f"{gov.document} governs {subject_id} from {gov.from_}: {gov.uncertainty}"
+            if gov.uncertainty
+            else None
+        )
+        timeline = self.timelines.get(gov.document, DocumentTimeline([]))
+        return CompiledGovernance(
+            gov.document, gov.role, gov.interval, gov.parsed_when, timeline, caveat
+        )
+
+    def _compile(self, entry: VersionEntry) -> CompiledVersion:
+        record = entry.record
+        own: dict[str, list[CompiledRule]] = {}
+        for rule in record.rules:
+            citation = Citation(
+                document=record.document,
+                version=record.version,
+                section=rule.section,
+                quote=rule.quote,
+                source_url=record.source_url,
+                verdict=rule.verdict.value,
+                action=rule.action,
+                quote_file=rule.quote_file,
+                note=rule.note,
+                condition=rule.parsed_when.describe() if rule.parsed_when else None,
+            )
+            own.setdefault(rule.action, []).append(
+                CompiledRule(
+                    rule.verdict,
+                    rule.parsed_when,
+                    tuple(rule.obligations),
+                    rule.condition,
+                    rule.note,
+                    rule.quote,
+                    citation,
+                )
+            )
+        compiled_pre = [
+            CompiledPrecondition(
+                pre.parsed_unless,
+                frozenset(pre.actions) if pre.actions else None,
+                Citation(
+                    document=record.document,
+                    version=record.version,
+                    section=pre.section,
+                    quote=pre.quote,
+                    source_url=record.source_url,
+                    verdict="precondition",
+                    action=",".join(pre.actions or ["*"]),
+                    kind="precondition",
+                    quote_file=pre.quote_file,
+                    note=pre.note,
+                    condition=f"unless {pre.parsed_unless.describe()}",
+                ),
+            )
+            for pre in record.preconditions
+        ]
+        rules: dict[str, list[CompiledRule]] = {}
+        preconditions: dict[str, list[CompiledPrecondition]] = {}
+        for action in self.parents:
+            chain = self.ancestry(action)
+            for candidate in chain:
+                if candidate in own:
+                    rules[action] = own[candidate]
+                    break
+            preconditions[action] = [
+                p for p in compiled_pre if p.actions is None or p.actions.intersection(chain)
+            ]
+        static = {
+            action: evaluate_version(found, [], {})
+            for action, found in rules.items()
+            if not preconditions[action] and all(r.when is None for r in found)
+        }
+        return CompiledVersion(entry.key, rules, preconditions, static)

@@ -1,0 +1,201 @@
+"""Browsing the archive: subjects, actions, facts, ``show`` and ``versions``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from tos_kb.cli.common import console, friendly, load_kb, terms_option
+
+
+@click.command()
+@terms_option
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def subjects(terms: str | None, as_json: bool) -> None:
+    """List the subjects (services and models) and what governs them."""
+    kb = load_kb(terms)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    s.model_dump(mode="json", by_alias=True, exclude_none=True)
+                    for s in kb.subjects()
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    table = Table("subject", "kind", "aliases", "governed by")
+    for s in kb.subjects():
+        table.add_row(
+            s.id,
+            s.kind,
+            ", ".join(s.aliases),
+            "\n".join(
+                f"{g.document} ({g.role}) {g.from_} → {g.until or '…'}" for g in s.governed_by
+            ),
+        )
+    console().print(table)
+
+
+@click.command()
+@terms_option
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def actions(terms: str | None, as_json: bool) -> None:
+    """List the actions a question can be about."""
+    kb = load_kb(terms)
+    if as_json:
+        click.echo(json.dumps([a.model_dump(mode="json") for a in kb.actions.values()], indent=2))
+        return
+    table = Table("action", "parent", "definition")
+    for a in kb.actions.values():
+        table.add_row(a.id, a.parent or "", a.definition)
+    console().print(table)
+
+
+@click.command()
+@terms_option
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def facts(terms: str | None, as_json: bool) -> None:
+    """List the facts a question may state."""
+    kb = load_kb(terms)
+    if as_json:
+        click.echo(json.dumps([f.model_dump(mode="json") for f in kb.facts.values()], indent=2))
+        return
+    table = Table("fact", "type", "meaning")
+    for f in kb.facts.values():
+        kind = f"enum: {', '.join(f.values or [])}" if f.values else f.type.value
+        table.add_row(f.id, kind, f.meaning)
+    console().print(table)
+
+
+@click.command()
+@click.argument("ref")
+@terms_option
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--text", "with_text", is_flag=True, help="Also print the verbatim text.")
+@friendly
+def show(ref: str, terms: str | None, as_json: bool, with_text: bool) -> None:
+    """Show a subject (its governing documents), a document (DOC) or a version (DOC@VERSION)."""
+    kb = load_kb(terms)
+    out = console()
+    if "@" not in ref and "/" not in ref:
+        subject = kb.subject(ref)
+        if as_json:
+            click.echo(
+                json.dumps(
+                    subject.model_dump(mode="json", by_alias=True, exclude_none=True),
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
+            return
+        aliases = f" (also: {', '.join(subject.aliases)})" if subject.aliases else ""
+        out.print(
+            f"[bold]{escape(subject.name)}[/] — {subject.id}, a {subject.kind}{escape(aliases)}"
+        )
+        for g in subject.governed_by:
+            scope = f" if {g.parsed_when.describe()}" if g.parsed_when else ""
+            out.print(
+                f"  {g.document} ({g.role}{scope}) {g.from_} → {g.until or '…'}", markup=False
+            )
+            out.print(f"      {g.basis}", markup=False, style="dim")
+            if g.uncertainty:
+                out.print(f"      uncertain: {g.uncertainty}", markup=False, style="magenta")
+        return
+    if "@" not in ref:
+        timeline = kb.timeline(ref)
+        document = kb.documents[ref]
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "document": document.model_dump(mode="json", exclude_none=True),
+                        "versions": [
+                            {
+                                "version": p.key.split("@", 1)[1],
+                                "from": p.interval.start.isoformat(),
+                                "until": p.interval.end.isoformat() if p.interval.end else None,
+                                "exact": p.start.exact,
+                            }
+                            for p in timeline.placed
+                        ],
+                        "undated": [k.split("@", 1)[1] for k in timeline.undated],
+                    },
+                    indent=2,
+                )
+            )
+            return
+        out.print(f"[bold]{escape(document.title)}[/] ({escape(ref)}, {document.kind})")
+        for p in timeline.placed:
+            mark = "" if p.start.exact else " (approximate start)"
+            out.print(f"  {p.key}  {p.interval}{mark}", markup=False)
+        for key in timeline.undated:
+            out.print(f"  {key}  (undated)", markup=False)
+        return
+    entry = kb.version(ref)
+    record = entry.record
+    if as_json:
+        data = record.model_dump(mode="json", exclude_none=True, by_alias=True)
+        if with_text:
+            data["text"] = entry.read_text()
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    out.print(f"[bold]{escape(record.title)}[/] — {escape(ref)}")
+    out.print(f"  effective {record.effective} ({record.effective_basis})", markup=False)
+    if record.published:
+        out.print(f"  published {record.published}", markup=False)
+    out.print(
+        f"  retrieved {record.retrieved}; coverage {record.coverage}; sha256 {record.sha256[:12]}…",
+        markup=False,
+    )
+    out.print(f"  source {record.source_url}", markup=False)
+    for rule in record.rules:
+        when = f" when {rule.parsed_when.describe()}" if rule.parsed_when else ""
+        style = {"permitted": "green", "prohibited": "red", "conditional": "yellow"}.get(
+            rule.verdict.value, "magenta"
+        )
+        out.print(
+            f"  [{style}]{rule.verdict.value:<11}[/] {rule.action}{when}"
+            + (f" §{rule.section}" if rule.section else "")
+        )
+        if rule.quote:
+            out.print(f'      "{rule.quote}"', markup=False, style="italic")
+    if with_text:
+        out.print(entry.read_text(), markup=False)
+
+
+@click.command()
+@click.argument("document", required=False)
+@terms_option
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def versions(document: str | None, terms: str | None, as_json: bool) -> None:
+    """List every archived version (of DOCUMENT if given)."""
+    kb = load_kb(terms)
+    records = kb.versions(document)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "key": f"{r.document}@{r.version}",
+                        "effective": r.effective,
+                        "coverage": r.coverage,
+                        "title": r.title,
+                    }
+                    for r in records
+                ],
+                indent=2,
+            )
+        )
+        return
+    for r in records:
+        click.echo(f"{r.document}@{r.version}\t{r.effective}\t{r.coverage}\t{r.title}")

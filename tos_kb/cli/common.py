@@ -1,0 +1,101 @@
+"""What every command shares: options, loading, fact parsing, errors and the console.
+
+Why one module: each command module imports from here and nothing imports
+back, so the command line has no import cycle and one wording for each error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from tos_kb.answer.index import UnknownNameError
+from tos_kb.kb import KnowledgeBase
+from tos_kb.loading import load
+from tos_kb.records.facts import FactValueError, parse_text
+from tos_kb.records.problems import KnowledgeBaseError
+from tos_kb.records.vocab import Verdict
+
+F = TypeVar("F", bound=Callable[..., Any])
+VERDICT_STYLE = {
+    Verdict.PERMITTED: "bold green",
+    Verdict.PROHIBITED: "bold red",
+    Verdict.CONDITIONAL: "bold yellow",
+    Verdict.UNKNOWN: "bold magenta",
+}
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def friendly(func: F) -> F:
+    """Turn the errors a user can cause into one clear message and exit status."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KnowledgeBaseError as exc:
+            click.echo(str(exc), err=True)
+            click.echo("Run 'tos-kb validate' for details.", err=True)
+            sys.exit(1)
+        except (UnknownNameError, FactValueError, ValueError) as exc:
+            raise click.UsageError(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load_kb(terms: str | None, rev: str | None = None) -> KnowledgeBase:
+    if rev is not None:
+        return load(Path(terms).parent if terms else None, rev=rev)
+    return load(terms)
+
+
+rev_option = click.option(
+    "--rev",
+    default=None,
+    metavar="REV",
+    help="Answer from terms/ as recorded at this git revision (tag, branch or commit).",
+)
+
+
+fact_option = click.option(
+    "--fact",
+    "facts",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A fact of the question; repeat for several.",
+)
+terms_option = click.option(
+    "--terms",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="The terms/ folder to read (default: the shipped one).",
+)
+
+
+def parse_fact(kb: KnowledgeBase, text: str) -> tuple[str, Any]:
+    """``name=value`` typed by the fact vocabulary (true/false, numbers with _ or ,)."""
+    if "=" not in text:
+        raise click.BadParameter(f"expected name=value, found {text!r}", param_hint="--fact")
+    name, raw = (part.strip() for part in text.split("=", 1))
+    spec = kb.index.fact_specs.get(name)
+    if spec is None:
+        kb.index.check_facts({name: None})  # raises the "unknown fact" error with its hint
+        raise AssertionError("unreachable")  # pragma: no cover
+    try:
+        return name, parse_text(name, spec, raw)
+    except FactValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fact") from None
+
+
+def parse_facts(kb: KnowledgeBase, texts: tuple[str, ...]) -> dict[str, Any]:
+    """Every ``--fact`` of a command, typed."""
+    return dict(parse_fact(kb, text) for text in texts)

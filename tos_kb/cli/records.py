@@ -1,0 +1,151 @@
+"""Working on the records: ``validate``, ``new``, ``schema``, ``coverage`` and ``review``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from tos_kb.cli.common import console, friendly, load_kb, terms_option
+from tos_kb.loading import default_terms_path
+from tos_kb.records.loader import load_archive
+from tos_kb.records.validate import check_structure, check_texts
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+@click.option(
+    "--terms",
+    "terms",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Same as PATH, for symmetry with the other commands.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--quick", is_flag=True, help="Skip the checks that read the texts (hashes, quotes).")
+def validate(path: str | None, terms: str | None, fmt: str, quick: bool) -> None:
+    """Check every record under PATH (default: the shipped terms/); exit 1 on any problem."""
+    chosen = path or terms
+    root = Path(chosen) if chosen else default_terms_path()
+    archive = load_archive(root)
+    check_structure(archive)
+    if not quick:
+        check_texts(archive)
+    problems = sorted(archive.problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
+    versions = sum(len(v) for v in archive.versions.values())
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not problems,
+                    "versions": versions,
+                    "documents": len(archive.documents),
+                    "subjects": len(archive.subjects),
+                    "problems": [p.to_dict() for p in problems],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        out = console()
+        for problem in problems:
+            out.print(problem.render(), markup=False)
+        summary = (
+            f"{len(archive.documents)} documents, {versions} versions, "
+            f"{len(archive.subjects)} subjects"
+        )
+        if problems:
+            out.print(f"[bold red]{len(problems)} problem(s)[/] in {summary}.")
+        else:
+            out.print(f"[bold green]OK[/]: {summary}, no problems.")
+    sys.exit(1 if problems else 0)
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False), default="schema", show_default=True)
+def schema(out: str) -> None:
+    """Regenerate the JSON Schemas from the record models."""
+    from tos_kb.records.schema import write_all
+
+    for path in write_all(Path(out)):
+        click.echo(f"wrote {path}")
+
+
+@click.command()
+@terms_option
+@click.option("--write", is_flag=True, help="Refresh the table in terms/README.md.")
+@friendly
+def coverage(terms: str | None, write: bool) -> None:
+    """The documents and versions the archive covers, as a Markdown table."""
+    from tos_kb.contribute.coverage_tables import markdown, refresh
+
+    kb = load_kb(terms)
+    if write:
+        readme = kb.root / "README.md"
+        changed = refresh(readme, kb)
+        click.echo(f"{'updated' if changed else 'unchanged'}: {readme}")
+        return
+    click.echo(markdown(kb))
+
+
+@click.command()
+@click.option(
+    "--base",
+    default="HEAD",
+    show_default=True,
+    help="The git revision to compare with (e.g. origin/main).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the Markdown report to this file.",
+)
+@terms_option
+def review(base: str, out: str | None, terms: str | None) -> None:
+    """Report what a change to terms/ does: problems in the changed files, answers moved."""
+    from tos_kb.contribute.review import build, to_markdown
+
+    try:
+        report = build(Path(terms) if terms else default_terms_path(), base)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    text = to_markdown(report)
+    click.echo(text)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command()
+@click.argument("ref")
+@click.option(
+    "--text",
+    "text_path",
+    type=click.Path(exists=True, dir_okay=False),
+    required=True,
+    help="The verbatim text of the version.",
+)
+@click.option("--terms", type=click.Path(file_okay=False), default=None)
+def new(ref: str, text_path: str, terms: str | None) -> None:
+    """Scaffold REF (provider/document@YYYY-MM-DD) from a verbatim text file."""
+    from tos_kb.contribute.scaffold import ScaffoldError, scaffold
+
+    root = Path(terms) if terms else default_terms_path()
+    try:
+        created = scaffold(ref, Path(text_path), root)
+    except ScaffoldError as exc:
+        if "already exists" in str(exc):
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"created {created[0]} and {created[1]}")
+    for path in created[2:]:
+        kind = "provider" if path.name == "provider.yaml" else "document"
+        click.echo(f"created {path} (first version of a new {kind})")
+    click.echo("next: fill in the TODOs, then run: tos-kb validate")

@@ -1,0 +1,1 @@
+"""Where an archive comes from: a folder, a git revision, and the compiled cache."""
