@@ -65,3 +65,21 @@ def test_shipped_files_satisfy_the_json_schema(pattern: str, schema_name: str) -
     for path in (REPO / "terms").glob(pattern):
         errors = list(validator.iter_errors(read_yaml(path).data))
         assert errors == [], (path, errors[0].message if errors else None)
+
+
+def test_contributing_field_reference_matches_models() -> None:
+    """CONTRIBUTING.md's field reference is generated: run `tos-kb schema` if this fails."""
+    from tos_kb.records import reference
+
+    assert reference.current(REPO / "CONTRIBUTING.md") == reference.markdown()
+
+
+def test_field_reference_lists_every_field_of_every_model() -> None:
+    """Every field of every record model appears in the generated reference, with its meaning."""
+    from tos_kb.records import reference
+
+    text = reference.markdown()
+    for _, _, model in reference.FILES:
+        for name, field in model.model_fields.items():
+            assert f"| `{field.alias or name}` |" in text, (model.__name__, name)
+            assert field.description, f"{model.__name__}.{name} has no description"

@@ -68,12 +68,27 @@ def validate(path: str | None, terms: str | None, fmt: str, quick: bool) -> None
 
 @click.command()
 @click.option("--out", type=click.Path(file_okay=False), default="schema", show_default=True)
-def schema(out: str) -> None:
-    """Regenerate the JSON Schemas from the record models."""
+@click.option(
+    "--contributing",
+    type=click.Path(dir_okay=False),
+    default="CONTRIBUTING.md",
+    show_default=True,
+    help="Also refresh the field reference in this file (skipped when it does not exist).",
+)
+def schema(out: str, contributing: str) -> None:
+    """Regenerate the JSON Schemas and the contributor field reference from the record models."""
+    from tos_kb.records.reference import refresh
     from tos_kb.records.schema import write_all
 
     for path in write_all(Path(out)):
         click.echo(f"wrote {path}")
+    guide = Path(contributing)
+    if guide.is_file():
+        try:
+            changed = refresh(guide)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"{'updated' if changed else 'unchanged'}: {guide} (field reference)")
 
 
 @click.command()

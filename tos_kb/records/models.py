@@ -174,17 +174,23 @@ class Rule(Record):
     condition: str | None = Field(
         None, description="For verdict conditional: what the answer turns on, in plain words."
     )
-    section: str | None = Field(None, description="Section, clause or heading of the quote.")
+    section: str | None = Field(
+        None,
+        description="Where the quote stands: 2(c)(iii), 1.b.v, a heading. Write numbers "
+        'in quotes (section: "3.1"), or YAML reads them as numbers.',
+    )
     quote: str | None = Field(
         None,
-        description="Verbatim words from the text that decide this rule "
-        "(whitespace runs and curly/straight quotes are the only leeway).",
+        description="The words that decide it, verbatim from text.txt (or the file named in "
+        "quote_file); only runs of white space and curly versus straight quotes may differ. "
+        "Required except for silent.",
     )
     quote_file: FileName | None = Field(
         None, description="Which of the version's texts holds the quote; default: text.txt."
     )
     obligations: list[Text] = Field(
-        default_factory=list, description="Duties that come with a permission."
+        default_factory=list,
+        description="Duties that come with a permission (a name prefix, a notice).",
     )
     note: str | None = Field(
         None, description="Reasoning: why this verdict, what the text leaves open."
