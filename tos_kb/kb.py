@@ -18,6 +18,7 @@ from tos_kb.answer.decision import Decision
 from tos_kb.answer.index import Index, unknown_name
 from tos_kb.answer.timeline import DocumentTimeline
 from tos_kb.records import conditions as cond
+from tos_kb.store.release import Release, of_folder
 
 if TYPE_CHECKING:
     from tos_kb.diff.changes import ChangeEvent, VersionDiff
@@ -28,11 +29,29 @@ if TYPE_CHECKING:
 class KnowledgeBase:
     """A loaded knowledge base. Build it with ``tos_kb.load()``."""
 
-    def __init__(self, root: Path, index: Index, archive: Archive | None = None):
+    def __init__(
+        self,
+        root: Path,
+        index: Index,
+        archive: Archive | None = None,
+        *,
+        origin: str = "explicit",
+        release: Release | None = None,
+    ):
         self.root = root
         self.index = index
+        self.origin = origin  # how the archive was chosen: explicit, environment, checkout...
         self._archive = archive
+        self._release = release
         self._changes: list[ChangeEvent] | None = None
+
+    @property
+    def release(self) -> Release:
+        """The data release answers come from (computed once, from git in a checkout)."""
+        if self._release is None:
+            newest = self.index.newest_change()
+            self._release = of_folder(self.root, newest.isoformat() if newest else None)
+        return self._release
 
     @property
     def archive(self) -> Archive:
@@ -50,11 +69,16 @@ class KnowledgeBase:
 
     def ask(self, subject: str, action: str, on: date | str, **facts: Any) -> Decision:
         """Was ``action`` permitted with ``subject`` on day ``on``, given ``facts``?"""
-        return decide.ask(self.index, subject, action, on, facts)
+        decision = decide.ask(self.index, subject, action, on, facts)
+        decision.release = self.release.id
+        return decision
 
     def history(self, subject: str, action: str, **facts: Any) -> list[Period]:
         """The answer over the whole timeline: one period per stretch with the same answer."""
-        return decide.history(self.index, subject, action, facts)
+        periods = decide.history(self.index, subject, action, facts)
+        for period in periods:
+            period.decision.release = self.release.id
+        return periods
 
     def resolve_subject(self, name: str) -> str:
         """The subject id that ``name`` (an id, alias or provider id) means."""

@@ -1,39 +1,62 @@
-"""``load()``: which archive, the compiled cache, and strict checking before any answer.
+"""``load()``: which archive, its compiled index, and strict checking before any answer.
 
 Why strict by default: answers from a broken archive would not be
 trustworthy, so any problem in the records raises ``KnowledgeBaseError``
-listing them all.
+listing them all. Where the index comes from, fastest first: the index
+compiled into an installed package at build time; the user's cache; the
+records themselves.
 """
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
+from tos_kb._version import __version__
 from tos_kb.answer.index import Index
 from tos_kb.kb import KnowledgeBase
 from tos_kb.records.problems import KnowledgeBaseError
-from tos_kb.store import cache
+from tos_kb.store import cache, release
+from tos_kb.store.locate import PACKAGED, locate
+
+PACKAGED_INDEX = "index.pickle"
 
 
 def default_terms_path() -> Path:
-    """The ``terms/`` folder shipped with this checkout."""
-    return Path(__file__).resolve().parent.parent / "terms"
+    """The archive ``load()`` reads when given no path (see :mod:`tos_kb.store.locate`)."""
+    return locate().root
 
 
 def load(
     path: str | Path | None = None, *, rev: str | None = None, strict: bool = True
 ) -> KnowledgeBase:
-    """Load a knowledge base: the shipped ``terms/``, a folder, or ``terms/`` at a git revision."""
+    """Load a knowledge base: the default archive, a folder, or ``terms/`` at a git revision."""
     if rev is not None:
-        from tos_kb.store.gitrev import checkout_terms
+        from tos_kb.store.gitrev import checkout_terms, resolve_commit
 
-        path = checkout_terms(rev, path)
-    root = Path(path) if path is not None else default_terms_path()
-    key = cache.fingerprint(root) if root.is_dir() else None
-    if key is not None and strict:
+        root = checkout_terms(rev, path)
+        kb = _compile(root, strict, origin="revision", use_cache=strict)
+        newest = kb.index.newest_change()
+        commit = resolve_commit(rev, path)
+        kb._release = release.make(newest.isoformat() if newest else None, commit, False)
+        return kb
+    located = locate(path)
+    if located.packaged and strict:
+        index = packaged_index()
+        if index is not None:
+            return KnowledgeBase(
+                located.root, index, origin=located.origin, release=release.read(PACKAGED)
+            )
+    return _compile(located.root, strict, origin=located.origin, use_cache=strict)
+
+
+def _compile(root: Path, strict: bool, *, origin: str, use_cache: bool) -> KnowledgeBase:
+    """The index of ``root`` from the cache, or compiled from the records (then cached)."""
+    key = cache.fingerprint(root) if root.is_dir() and use_cache else None
+    if key is not None:
         cached = cache.read(key)
         if cached is not None:
-            return KnowledgeBase(root, cached)
+            return KnowledgeBase(root, cached, origin=origin)
     from tos_kb.records.loader import load_archive
     from tos_kb.records.validate import check_structure
 
@@ -42,6 +65,28 @@ def load(
     if strict and archive.problems:
         raise KnowledgeBaseError(archive.problems)
     index = Index(archive)
-    if key is not None and strict:
+    if key is not None:
         cache.write(key, index)
-    return KnowledgeBase(root, index, archive)
+    return KnowledgeBase(root, index, archive, origin=origin)
+
+
+def packaged_index() -> Index | None:
+    """The index compiled when the package was built, if this version of the code wrote it.
+
+    It lives inside the installed package, as trusted as the code beside it,
+    so no writable cache is needed (a read-only home works).
+    """
+    try:
+        with open(PACKAGED / PACKAGED_INDEX, "rb") as handle:
+            version, index = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return None
+    return index if version == __version__ and isinstance(index, Index) else None
+
+
+def write_packaged_index(folder: Path, index: Index) -> Path:
+    """Store ``index`` for an installed package (used by the build)."""
+    path = folder / PACKAGED_INDEX
+    with open(path, "wb") as handle:
+        pickle.dump((__version__, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path

@@ -517,7 +517,8 @@
     var decision = {
       subject: subjectId, action: action, on: day, facts: Object.assign({}, facts),
       verdict: "unknown", citations: [], obligations: [], missing_facts: [], conditions: [],
-      caveats: [], reasons: [], consulted: [], branches: []
+      caveats: [], reasons: [], consulted: [], branches: [],
+      release: (this.data.archive && this.data.archive.release) || null
     };
     var outcomes = [];
     var gaps = [];

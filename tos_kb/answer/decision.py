@@ -69,6 +69,7 @@ class Decision:
     reasons: list[str] = field(default_factory=list)
     consulted: list[str] = field(default_factory=list)
     branches: list[Branch] = field(default_factory=list)
+    release: str | None = None  # the data release it was answered from (tos_kb.store.release)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data, the same shape the CLI prints with ``--json``."""
@@ -93,6 +94,7 @@ class Decision:
                 }
                 for b in self.branches
             ],
+            "release": self.release,
         }
 
     def explain(self) -> str:
@@ -136,4 +138,6 @@ def render(d: Decision) -> list[tuple[LineKind, str]]:
                 lines.append(("quote", f'    "{c.quote}"'))
             lines.append(("source", f"    {c.source_url}"))
     lines += [("caveat", f"Caveat: {caveat}") for caveat in d.caveats]
+    if d.release:
+        lines.append(("release", f"Data release: {d.release}"))
     return lines

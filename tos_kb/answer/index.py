@@ -182,6 +182,12 @@ class Index:
             days |= gov.change_days()
         return sorted(days)
 
+    def newest_change(self) -> date | None:
+        """The latest day on which a version or a governing range starts (the data's as-of)."""
+        starts = [p.interval.start for t in self.timelines.values() for p in t.placed]
+        starts += [g.interval.start for ranges in self.governance.values() for g in ranges]
+        return max(starts, default=None)
+
     def documents_on(self, subject_id: str, day: date) -> list[CompiledGovernance]:
         """The governing ranges of ``subject_id`` that include ``day``."""
         return [g for g in self.governance[subject_id] if g.interval.contains(day)]

@@ -29,6 +29,7 @@ for _command in (
     browse.facts,
     browse.show,
     browse.versions,
+    browse.where,
     records.validate,
     records.new,
     records.schema,

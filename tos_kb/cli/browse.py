@@ -199,3 +199,37 @@ def versions(document: str | None, terms: str | None, as_json: bool) -> None:
         return
     for r in records:
         click.echo(f"{r.document}@{r.version}\t{r.effective}\t{r.coverage}\t{r.title}")
+
+
+@click.command()
+@terms_option
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def where(terms: str | None, as_json: bool) -> None:
+    """Which archive answers: its folder, how it was chosen, its data release and size."""
+    from tos_kb import __version__
+
+    kb = load_kb(terms)
+    timelines = kb.index.timelines
+    versions = sum(len(t.placed) + len(t.undated) for t in timelines.values())
+    data = {
+        "archive": str(kb.root),
+        "origin": kb.origin,
+        "release": kb.release.to_dict(),
+        "documents": len(timelines),
+        "versions": versions,
+        "subjects": len(kb.index.subject_ids),
+        "package_version": __version__,
+    }
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    out = console()
+    out.print(f"archive   {kb.root} ({kb.origin})", markup=False)
+    out.print(f"release   {kb.release.id}", markup=False)
+    out.print(
+        f"holds     {data['documents']} documents, {versions} versions, "
+        f"{data['subjects']} subjects",
+        markup=False,
+    )
+    out.print(f"package   tos-kb {__version__}", markup=False)

@@ -97,6 +97,7 @@ def build_export(kb: KnowledgeBase, *, with_changes: bool = True) -> dict[str, A
             "versions": len(versions),
             "subjects": len(kb.archive.subjects),
             "as_of": retrieved.isoformat() if retrieved else None,
+            "release": kb.release.id,
         },
         "actions": {k: _dump(v) for k, v in kb.archive.actions.items()},
         "facts": {k: _dump(v) for k, v in kb.archive.facts.items()},

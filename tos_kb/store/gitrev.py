@@ -31,3 +31,12 @@ def checkout_terms(rev: str, repo_path: str | Path | None = None) -> Path:
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(item.data_stream.read())  # type: ignore[union-attr]
     return target
+
+
+def resolve_commit(rev: str, repo_path: str | Path | None = None) -> str:
+    """The full commit id ``rev`` names in the repository holding ``repo_path``."""
+    start = Path(repo_path) if repo_path is not None else Path(__file__).resolve().parent.parent
+    try:
+        return git.Repo(start, search_parent_directories=True).commit(rev).hexsha
+    except (git.exc.GitError, git.exc.ODBError, ValueError, KeyError) as exc:
+        raise ValueError(f"cannot read terms/ at git revision {rev!r}: {exc}") from None
