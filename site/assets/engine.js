@@ -545,6 +545,11 @@
       }
       decision.consulted.push(placed.key);
       if (placed.caveat) decision.caveats.push(placed.caveat);
+      // tos_kb.records.models.Erratum.caveat
+      (self.data.versions[placed.key].errata || []).forEach(function (e) {
+        decision.caveats.push(placed.key + ": the archived " + (e.corrects || "text.txt") +
+                              " was corrected on " + e.date + " by " + e.file + " (" + e.reason + ")");
+      });
       var out = evaluateVersion(self.compiled(placed.key, action), facts);
       if (scope === null && out.verdict !== "silent") {
         scopeConditional(out, when, gov.document, facts);

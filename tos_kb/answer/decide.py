@@ -147,7 +147,9 @@ def decide(
         decision.consulted.append(placed.key)
         if placed.start.caveat:
             decision.caveats.append(placed.start.caveat)
-        outcome = index.versions[placed.key].outcome(action, facts)
+        version = index.versions[placed.key]
+        decision.caveats.extend(version.caveats)
+        outcome = version.outcome(action, facts)
         if scope is None and outcome.verdict != RuleVerdict.SILENT:
             assert gov.when is not None
             outcome = _scope_conditional(outcome, gov.when, gov.document, facts)

@@ -59,6 +59,7 @@ class CompiledVersion:
     rules: dict[str, list[CompiledRule]]
     preconditions: dict[str, list[CompiledPrecondition]]
     static: dict[str, Outcome]  # actions whose answer does not depend on any fact
+    caveats: tuple[str, ...] = ()  # said by every answer that consults it (errata)
 
     def outcome(self, action: str, facts: Mapping[str, Any]) -> Outcome:
         """What this version says of ``action`` (shared object for fact-free answers)."""
@@ -282,4 +283,5 @@ class Index:
             for action, found in rules.items()
             if not preconditions[action] and all(r.when is None for r in found)
         }
-        return CompiledVersion(entry.key, rules, preconditions, static)
+        caveats = tuple(erratum.caveat(entry.key) for erratum in record.errata)
+        return CompiledVersion(entry.key, rules, preconditions, static, caveats)

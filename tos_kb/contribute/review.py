@@ -15,6 +15,8 @@ from pathlib import Path
 import git
 
 from tos_kb.answer.index import Index
+from tos_kb.contribute.history import NOT_VERSIONED, Rewrite, check_base, rewrites
+from tos_kb.contribute.history import changes as history_changes
 from tos_kb.diff.changes import rule_changes
 from tos_kb.diff.rules import ActionChange, Direction
 from tos_kb.kb import KnowledgeBase
@@ -47,19 +49,33 @@ class Review:
     other_problems: int
     versions: list[VersionReview]
     subjects: list[str]
+    rewrites: list[Rewrite] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """No problem in the files the change touches, and no text edited in place."""
-        return not self.problems and not any(v.text_edited for v in self.versions)
+        """No history rewritten, no problem in the files the change touches."""
+        return (
+            not self.rewrites
+            and not self.problems
+            and not any(v.text_edited for v in self.versions)
+        )
 
 
-def _changed_paths(repo: git.Repo, base: str, terms: Path) -> list[str]:
-    top = Path(repo.working_tree_dir or ".").resolve()
-    relative = terms.resolve().relative_to(top).as_posix()
-    names = repo.git.diff("--name-only", base, "--", relative).splitlines()
-    names += [n for n in repo.untracked_files if n.startswith(relative + "/")]
-    return sorted({(top / n).resolve().relative_to(terms.resolve()).as_posix() for n in names})
+def _folder_of(folder: Path, terms: Path) -> str:
+    return folder.resolve().relative_to(terms.resolve()).as_posix()
+
+
+def _version_folders_at(repo: git.Repo, base: str, relative: str) -> set[str]:
+    """The version folders (provider/document/version) that existed at ``base``."""
+    names = repo.git.ls_tree("-r", "--name-only", base, "--", relative).splitlines()
+    prefix = relative.rstrip("/") + "/"
+    folders = set()
+    for name in names:
+        parts = name[len(prefix) :].split("/")
+        if len(parts) == 4 and parts[3] == "record.yaml" and parts[0] not in NOT_VERSIONED:
+            folders.add("/".join(parts[:3]))
+    return folders
 
 
 def _version_keys(paths: list[str]) -> set[str]:
@@ -75,17 +91,30 @@ def build(terms: Path, base: str) -> Review:
     """Compare ``terms`` in the working tree with ``terms`` at git revision ``base``."""
     try:
         repo = git.Repo(terms, search_parent_directories=True)
-        repo.commit(base)
-        paths = _changed_paths(repo, base, terms)
     except (git.exc.GitError, git.exc.ODBError, ValueError) as exc:
-        raise ValueError(
-            f"cannot compare with git revision {base!r}: {str(exc).strip().splitlines()[-1]}"
-        ) from None
+        raise ValueError(f"{terms} is not inside a git repository: {exc}") from None
+    notes = check_base(repo, base)
+    top = Path(repo.working_tree_dir or ".").resolve()
+    relative = terms.resolve().relative_to(top).as_posix()
+    found = history_changes(repo, base, relative)
+    paths = sorted({c.path for c in found} | {c.old_path for c in found if c.old_path})
     archive = load_archive(terms)
     check_structure(archive)
     check_texts(archive)
+    declared = {
+        _folder_of(entry.folder, terms): {name for name, _, _ in entry.record.texts()}
+        for entries in archive.versions.values()
+        for entry in entries
+    }
+    existed = _version_folders_at(repo, base, relative)
+    touched_folders = {"/".join(p.split("/")[:3]) for p in paths}
     touched = {f"{terms.name}/{p}" for p in paths}
-    mine = [p for p in archive.problems if any(p.file.endswith(t) for t in touched)]
+    mine = [
+        p
+        for p in archive.problems
+        if any(p.file.endswith(t) for t in touched)
+        or any(f"{terms.name}/{f}/" in p.file for f in touched_folders)
+    ]
     review = Review(
         base,
         paths,
@@ -95,6 +124,8 @@ def build(terms: Path, base: str) -> Review:
         sorted(
             p.removesuffix(".yaml").split("/", 1)[1] for p in paths if p.startswith("subjects/")
         ),
+        rewrites(found, declared, existed),
+        notes,
     )
     if archive.problems:
         return review  # answers from a broken archive would mislead the reviewer
@@ -165,6 +196,13 @@ def to_markdown(review: Review) -> str:
     out = [f"# Review of changes to terms/ since `{review.base}`", ""]
     verdict = "✅ ready for legal review" if review.ok else "❌ needs fixes"
     out += [f"**{verdict}** — {len(review.changed_files)} file(s) changed.", ""]
+    out += [f"> Note: {note}" for note in review.notes]
+    if review.notes:
+        out.append("")
+    if review.rewrites:
+        out += ["## History rewritten: not allowed", ""]
+        out += [f"- {r.describe()}" for r in review.rewrites]
+        out.append("")
     if review.problems:
         out += ["## Problems in the changed files", ""]
         out += [

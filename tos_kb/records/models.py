@@ -272,6 +272,30 @@ class ExtraText(Record):
     notes: str | None = Field(None, description="Caveats about this copy.")
 
 
+class Erratum(Record):
+    """A correction of an archived text: a new verbatim file beside it, saying what and why.
+
+    Archived texts never change (past answers must stay reproducible); a
+    transcription error is corrected by adding the corrected text as a new file
+    and this entry. Rules may then quote the corrected file (``quote_file``),
+    and every answer that consults the version says that it was corrected.
+    """
+
+    file: FileName = Field(description="The corrected text's file name in the version folder.")
+    corrects: FileName = Field("text.txt", description="The archived text it corrects.")
+    date: Day = Field(description="When the correction was recorded.")
+    reason: Text = Field(description="What was wrong with the archived text, in plain words.")
+    obtained_from: Text = Field(description="Where the corrected text was obtained.")
+    sha256: Sha256 = Field(description="SHA-256 of the corrected file's bytes.")
+
+    def caveat(self, key: str) -> str:
+        """The words every answer citing this version carries."""
+        return (
+            f"{key}: the archived {self.corrects} was corrected on {self.date} by "
+            f"{self.file} ({self.reason})"
+        )
+
+
 class VersionRecord(Record):
     """One dated version of a document (terms/<provider>/<document>/<version>/record.yaml)."""
 
@@ -310,11 +334,24 @@ class VersionRecord(Record):
     also: list[ExtraText] = Field(
         default_factory=list, description="Other texts of this version kept beside text.txt."
     )
+    errata: list[Erratum] = Field(
+        default_factory=list,
+        description="Corrections of its texts, each a new file; texts are never edited.",
+    )
     notes: str | None = Field(None, description="Caveats a reader must know.")
     preconditions: list[Precondition] = Field(
         default_factory=list, description="Licence-wide tests that withhold rights."
     )
     rules: list[Rule] = Field(default_factory=list, description="What the text says of actions.")
+
+    def texts(self) -> list[tuple[str, str, tuple[str | int, ...]]]:
+        """Every verbatim file of the version: (file name, sha256, where the hash is written)."""
+        found: list[tuple[str, str, tuple[str | int, ...]]] = [
+            ("text.txt", self.sha256, ("sha256",))
+        ]
+        found += [(t.file, t.sha256, ("also", i, "sha256")) for i, t in enumerate(self.also)]
+        found += [(e.file, e.sha256, ("errata", i, "sha256")) for i, e in enumerate(self.errata)]
+        return found
 
 
 # --- subjects --------------------------------------------------------------------

@@ -313,9 +313,19 @@ def _check_version(archive: Archive, entry: VersionEntry, governs: bool) -> None
             ("rules",),
             hint="cite its quotes as evidence in subjects instead",
         )
-    names = [f.file for f in record.also]
-    if TEXT_FILE in names or len(set(names)) != len(names):
+    names = [name for name, _, _ in record.texts()]
+    if len(set(names)) != len(names):
         archive.add(path, "each text of a version needs its own file name", located, ("also",))
+    for i, erratum in enumerate(record.errata):
+        if erratum.corrects not in names or erratum.corrects == erratum.file:
+            archive.add(
+                path,
+                f"erratum {erratum.file} corrects '{erratum.corrects}', which is not "
+                "another text of this version",
+                located,
+                ("errata", i, "corrects"),
+                allowed=", ".join(n for n in names if n != erratum.file),
+            )
 
 
 def _check_action_id(
@@ -345,14 +355,7 @@ def _quotes_of(entry: VersionEntry) -> Iterator[tuple[tuple[str | int, ...], str
 
 def _check_hashes(archive: Archive, entry: VersionEntry) -> None:
     path = entry.folder / RECORD_FILE
-    wanted: list[tuple[str, str, tuple[str | int, ...]]] = [
-        (TEXT_FILE, entry.record.sha256, ("sha256",))
-    ]
-    wanted += [
-        (extra.file, extra.sha256, ("also", i, "sha256"))
-        for i, extra in enumerate(entry.record.also)
-    ]
-    for name, expected, loc in wanted:
+    for name, expected, loc in entry.record.texts():
         text_path = entry.text_path(name)
         try:
             data = text_path.read_bytes()
@@ -407,16 +410,19 @@ def _check_quote(
     name: str | None,
     text: NormalisedText | None,
 ) -> None:
+    texts = [text_name for text_name, _, _ in entry.record.texts()]
+    if name and name not in texts:
+        archive.add(
+            path,
+            f"quote_file '{name}' is not a text of this version",
+            entry.source,
+            loc,
+            code="quote",
+            allowed=", ".join(texts),
+            hint="list the file under also: or errata: with its sha256",
+        )
+        return
     if text is None:
-        if name and name != TEXT_FILE and name not in {f.file for f in entry.record.also}:
-            archive.add(
-                path,
-                f"quote_file '{name}' is not a text of this version",
-                entry.source,
-                loc,
-                code="quote",
-                allowed=", ".join([TEXT_FILE, *(f.file for f in entry.record.also)]),
-            )
         return  # a missing text.txt is reported by the hash check
     if text.find(quote) is None:
         archive.add(
