@@ -13,6 +13,8 @@ from kbbuilder import ACME_TERMS_V2, acme_rules_v2, version, write_kb
 
 from tos_kb.cli import main
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
@@ -252,3 +254,29 @@ def test_uncommitted_changes_are_noted(repo: Path) -> None:
     record.write_text(record.read_text() + "# a comment\n")
     result = review(repo)
     assert "> Note: terms/ has uncommitted changes" in result.output
+
+
+def test_the_comment_body_carries_the_marker_the_workflow_updates(repo: Path) -> None:
+    """--comment starts the report with the marker; the workflow finds its comment by it."""
+    from tos_kb.contribute.review import COMMENT_MARKER
+
+    result = CliRunner().invoke(
+        main, ["review", "--base", "HEAD", "--terms", str(repo), "--comment"]
+    )
+    lines = result.output.splitlines()
+    assert lines[0] == COMMENT_MARKER
+    assert lines[1].startswith("# Review of changes to terms/ since `HEAD`")
+    workflow = (REPO / ".github/workflows/pull-request.yml").read_text(encoding="utf-8")
+    steps = yaml.safe_load(workflow)["jobs"]["ci"]["steps"]
+    commands = "\n".join(str(step.get("run", "")) for step in steps)
+    script = next(s["with"]["script"] for s in steps if "github-script" in s.get("uses", ""))
+    assert "tos-kb review" in commands and "--comment" in commands
+    assert 'body.split("\\n", 1)[0]' in script and "updateComment" in script
+
+
+def test_workflows_invent_no_address() -> None:
+    """Addresses come from GitHub's context, never written into the workflows."""
+    for path in (REPO / ".github/workflows").glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        yaml.safe_load(text)
+        assert "http://" not in text and "https://" not in text, path.name

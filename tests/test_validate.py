@@ -291,3 +291,84 @@ def test_schema_error_does_not_hide_vocabulary_errors(terms: Path) -> None:
     messages = [p.message for p in problems_of(terms)]
     assert "unknown action 'scrape-output'" in messages
     assert not any("has no versions" in m for m in messages)
+
+
+def _report_missing(terms: Path, effective: str) -> None:
+    document = terms / "acme/terms/document.yaml"
+    document.write_text(
+        document.read_text()
+        + f"not_obtained:\n  - effective: '{effective}'\n    source: a dated list of versions\n"
+    )
+
+
+def test_a_reported_version_is_a_caveat_until_archived(terms: Path) -> None:
+    """Answers resting on an older version after a reported, unarchived one say so."""
+    import tos_kb
+
+    _report_missing(terms, "2025-06")
+    kb = tos_kb.load(terms)
+    before = kb.ask("acme", "train-on-outputs", on="2025-05-31", competing=True)
+    after = kb.ask("acme", "train-on-outputs", on="2025-06-01", competing=True)
+    caveat = (
+        "acme/terms: a version effective 2025-06 is reported (a dated list of versions) "
+        "but not archived; this answer rests on acme/terms@2024-01-31"
+    )
+    assert caveat not in before.caveats
+    assert caveat in after.caveats
+
+
+def test_a_not_obtained_entry_is_flagged_once_archived(terms: Path) -> None:
+    """Once that version is in the archive, the entry is stale and validate says so."""
+    _report_missing(terms, "2024-01-31")
+    found = [p for p in problems_of(terms) if "archived now" in p.message]
+    assert [(p.message, p.field, p.hint) for p in found] == [
+        (
+            "the version effective 2024-01-31 is archived now",
+            "not_obtained[0]",
+            "remove this not_obtained entry",
+        )
+    ]
+
+
+def test_a_record_the_schema_rejects_still_gets_every_other_check(terms: Path) -> None:
+    """One validate run lists the schema error and the quote, coverage and vocabulary problems."""
+    path = edit(terms, V1, "coverage: full", "coverage: partial")
+    edit(terms, V1, "- action: scrape-outputs", "- action: scrape-output")
+    text = path.read_text()
+    first_quote = text.split("quote: ", 1)[1].split("\n", 1)[0]
+    edit(terms, V1, f"quote: {first_quote}", "quote: words the text does not hold")
+    found = {(p.message, p.field) for p in problems_of(terms) if p.file.endswith(V1)}
+    assert found == {
+        ("Input should be 'full' or 'excerpt'", "coverage"),
+        ("no rule for the core action 'scrape-outputs'", "rules"),
+        ("quote not found verbatim in text.txt", "rules[0].quote"),
+        ("unknown action 'scrape-output'", "rules[2].action"),
+    }
+
+
+def test_an_unquoted_section_number_says_how_to_fix_it(terms: Path) -> None:
+    """`section: 3.1` is read by YAML as a number: the hint says to quote it."""
+    path = terms / V1
+    text = path.read_text()
+    section = text.split("section: ", 1)[1].split("\n", 1)[0]
+    edit(terms, V1, f"section: {section}", "section: 3.1")
+    found = [p for p in problems_of(terms) if p.field == "rules[0].section"]
+    assert [(p.message, p.hint) for p in found] == [
+        ("YAML read this as a number; it must be text", 'write it in quotes: section: "3.1"')
+    ]
+
+
+def test_validate_files_reports_only_their_problems(terms: Path) -> None:
+    """As pre-commit calls it: the archive is checked, the problems of the given files shown."""
+    edit(terms, V1, "coverage: full", "coverage: partial")
+    edit(terms, "zeta/license/2023-07-18/record.yaml", "coverage: full", "coverage: partial")
+    runner = CliRunner()
+    mine = runner.invoke(main, ["validate", str(terms / V1)])
+    assert mine.exit_code == 1
+    assert "acme/terms/2023-03-14/record.yaml:" in mine.output
+    assert "zeta/license" not in mine.output
+    text = runner.invoke(main, ["validate", str(terms / "acme/terms/2024-01-31/text.txt")])
+    assert text.exit_code == 0, text.output
+    outside = runner.invoke(main, ["validate", str(Path(__file__))])
+    assert outside.exit_code == 2
+    assert "is not inside an archive" in outside.output

@@ -550,6 +550,16 @@
         decision.caveats.push(placed.key + ": the archived " + (e.corrects || "text.txt") +
                               " was corrected on " + e.date + " by " + e.file + " (" + e.reason + ")");
       });
+      // tos_kb.answer.index.Index.unarchived_since
+      (self.data.documents[gov.document].not_obtained || []).forEach(function (m) {
+        if (m.effective === "unknown") return;
+        var start = m.effective.length === 7 ? m.effective + "-01" : m.effective;
+        if (start > placed.start && start <= day) {
+          decision.caveats.push(gov.document + ": a version effective " + m.effective +
+                                " is reported (" + m.source + ") but not archived; this answer rests on " +
+                                placed.key);
+        }
+      });
       var out = evaluateVersion(self.compiled(placed.key, action), facts);
       if (scope === null && out.verdict !== "silent") {
         scopeConditional(out, when, gov.document, facts);

@@ -149,6 +149,7 @@ def decide(
             decision.caveats.append(placed.start.caveat)
         version = index.versions[placed.key]
         decision.caveats.extend(version.caveats)
+        decision.caveats.extend(index.unarchived_since(gov.document, placed, day))
         outcome = version.outcome(action, facts)
         if scope is None and outcome.verdict != RuleVerdict.SILENT:
             assert gov.when is not None

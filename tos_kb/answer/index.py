@@ -18,7 +18,7 @@ from tos_kb.answer.decision import Citation
 from tos_kb.answer.evaluate import CompiledPrecondition, CompiledRule, Outcome, evaluate_version
 from tos_kb.answer.timeline import DocumentTimeline, Placed
 from tos_kb.records import conditions as cond
-from tos_kb.records.dates import Interval
+from tos_kb.records.dates import Interval, fuzzy_start
 from tos_kb.records.facts import FactValueError, check_value
 from tos_kb.records.problems import did_you_mean
 from tos_kb.records.vocab import FactSpec, FactType
@@ -125,6 +125,19 @@ class Index:
                 self.versions[entry.key] = self._compile(entry)
                 self.coverage[entry.key] = entry.record.coverage
             self.timelines[doc_id] = DocumentTimeline([(e.key, e.record) for e in entries])
+        self.not_obtained: dict[str, list[tuple[date, str]]] = {
+            doc_id: [
+                (
+                    start,
+                    f"{doc_id}: a version effective {m.effective} is reported ({m.source}) "
+                    "but not archived",
+                )
+                for m in document.not_obtained
+                if (start := fuzzy_start(m.effective)[0]) is not None
+            ]
+            for doc_id, document in archive.documents.items()
+            if document.not_obtained
+        }
         self.governance: dict[str, list[CompiledGovernance]] = {
             subject.id: [self._compile_governance(subject.id, g) for g in subject.governed_by]
             for subject in archive.subjects.values()
@@ -188,6 +201,14 @@ class Index:
         starts = [p.interval.start for t in self.timelines.values() for p in t.placed]
         starts += [g.interval.start for ranges in self.governance.values() for g in ranges]
         return max(starts, default=None)
+
+    def unarchived_since(self, document: str, placed: Placed, day: date) -> list[str]:
+        """Caveats for versions reported after ``placed`` started and by ``day``, not archived."""
+        return [
+            f"{text}; this answer rests on {placed.key}"
+            for start, text in self.not_obtained.get(document, [])
+            if placed.interval.start < start <= day
+        ]
 
     def documents_on(self, subject_id: str, day: date) -> list[CompiledGovernance]:
         """The governing ranges of ``subject_id`` that include ``day``."""

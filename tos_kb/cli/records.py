@@ -15,26 +15,40 @@ from tos_kb.records.validate import check_structure, check_texts
 
 
 @click.command()
-@click.argument("path", required=False, type=click.Path(file_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--terms",
     "terms",
     type=click.Path(file_okay=False),
     default=None,
-    help="Same as PATH, for symmetry with the other commands.",
+    help="The archive folder, for symmetry with the other commands.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--quick", is_flag=True, help="Skip the checks that read the texts (hashes, quotes).")
-def validate(path: str | None, terms: str | None, fmt: str, quick: bool) -> None:
-    """Check every record under PATH (default: the shipped terms/); exit 1 on any problem."""
-    chosen = path or terms
-    root = Path(chosen) if chosen else default_terms_path()
+def validate(paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool) -> None:
+    """Check the archive (default: the shipped terms/); exit 1 on any problem.
+
+    PATHS may be the archive folder, or files inside it (as pre-commit passes
+    them): the whole archive is checked, and only the problems in those files
+    and their version folders are reported.
+    """
+    files = [Path(p) for p in paths if Path(p).is_file()]
+    folders = [Path(p) for p in paths if not Path(p).is_file()]
+    if len(folders) > 1 or (folders and files):
+        raise click.UsageError("give one archive folder, or files inside one archive")
+    root = (
+        _archive_root(files)
+        if files
+        else Path(folders[0] if folders else terms or default_terms_path())
+    )
     archive = load_archive(root)
     check_structure(archive)
     if not quick:
         check_texts(archive)
+    if files:
+        archive.problems = [p for p in archive.problems if _concerns(p.file, files, root)]
     problems = sorted(archive.problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
     versions = sum(len(v) for v in archive.versions.values())
     if fmt == "json":
@@ -64,6 +78,29 @@ def validate(path: str | None, terms: str | None, fmt: str, quick: bool) -> None
         else:
             out.print(f"[bold green]OK[/]: {summary}, no problems.")
     sys.exit(1 if problems else 0)
+
+
+def _archive_root(files: list[Path]) -> Path:
+    """The archive folder holding every file (the nearest parent with vocabulary/)."""
+    roots = set()
+    for file in files:
+        found = next((p for p in file.resolve().parents if (p / "vocabulary").is_dir()), None)
+        if found is None:
+            raise click.UsageError(f"{file} is not inside an archive (no vocabulary/ above it)")
+        roots.add(found)
+    if len(roots) > 1:
+        raise click.UsageError("the files belong to different archives")
+    return roots.pop()
+
+
+def _concerns(problem_file: str, files: list[Path], root: Path) -> bool:
+    """Whether a problem is in one of the files, or in the version folder of one."""
+    where = (root.parent / problem_file).resolve()
+    for file in files:
+        resolved = file.resolve()
+        if where == resolved or (resolved.parent / "record.yaml") == where:
+            return True
+    return False
 
 
 @click.command()
@@ -121,16 +158,21 @@ def coverage(terms: str | None, write: bool) -> None:
     default=None,
     help="Also write the Markdown report to this file.",
 )
+@click.option(
+    "--comment",
+    is_flag=True,
+    help="Start the report with the marker a pull-request workflow uses to update one comment.",
+)
 @terms_option
-def review(base: str, out: str | None, terms: str | None) -> None:
+def review(base: str, out: str | None, comment: bool, terms: str | None) -> None:
     """Report what a change to terms/ does: problems in the changed files, answers moved."""
-    from tos_kb.contribute.review import build, to_markdown
+    from tos_kb.contribute.review import COMMENT_MARKER, build, to_markdown
 
     try:
         report = build(Path(terms) if terms else default_terms_path(), base)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    text = to_markdown(report)
+    text = (COMMENT_MARKER + "\n" if comment else "") + to_markdown(report)
     click.echo(text)
     if out:
         Path(out).write_text(text, encoding="utf-8")

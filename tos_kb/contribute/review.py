@@ -25,6 +25,8 @@ from tos_kb.records.loader import load_archive
 from tos_kb.records.problems import Problem
 from tos_kb.records.validate import check_structure, check_texts
 
+COMMENT_MARKER = "<!-- tos-kb-review: this comment is updated on every push -->"
+
 
 @dataclass
 class VersionReview:

@@ -77,6 +77,8 @@ class Archive:
     subjects: dict[str, models.Subject] = field(default_factory=dict)
     sources: dict[str, tuple[Path, Located]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # records the schema rejected, kept raw so the other checks still run on them
+    rejected: list[tuple[Path, Located]] = field(default_factory=list)
 
     def entry(self, key: str) -> VersionEntry:
         """A version by ``provider/document@version``; ``KeyError`` when it is not archived."""
@@ -207,6 +209,9 @@ def _validation_problems(
             allowed = _PATTERN_HELP.get(str(error.get("ctx", {}).get("pattern")))
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
+        elif kind == "string_type" and isinstance(error.get("input"), int | float):
+            hint = f'write it in quotes: {loc[-1]}: "{error.get("input")}"'
+            message = "YAML read this as a number; it must be text"
         archive.add(
             path, message, located, loc, found=found, allowed=allowed, hint=hint, code="schema"
         )
@@ -379,6 +384,7 @@ def _load_version(archive: Archive, doc_id: str, folder: Path) -> VersionEntry |
     if record is None or located is None:
         if located is not None:
             _check_raw_actions(archive, path, located)
+            archive.rejected.append((path, located))
         return None
     if record.document != doc_id:
         archive.add(

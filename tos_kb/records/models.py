@@ -139,6 +139,16 @@ class Provider(Record):
     notes: str | None = Field(None, description="Anything a reader should know.")
 
 
+class NotObtained(Record):
+    """A version reported to exist that this archive has not obtained (yet)."""
+
+    effective: FuzzyDate = Field(
+        description="When that version is reported to govern from: a day, a month or 'unknown'."
+    )
+    source: Text = Field(description="Who reports it: a URL or a named publication.")
+    note: str | None = Field(None, description="What is known of it.")
+
+
 class Document(Record):
     """One legal text revised over time (terms/<provider>/<document>/document.yaml)."""
 
@@ -155,6 +165,12 @@ class Document(Record):
         None, description="Why this document is the successor, in a sentence."
     )
     notes: str | None = Field(None, description="Scope, regional variants, caveats.")
+    not_obtained: list[NotObtained] = Field(
+        default_factory=list,
+        description="Versions reported to exist but not archived. Answers that rest on an "
+        "older version after such a date say so; validate flags an entry once that version "
+        "is archived.",
+    )
 
 
 # --- versions ------------------------------------------------------------------

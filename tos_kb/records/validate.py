@@ -31,6 +31,7 @@ def check_structure(archive: Archive) -> list[Problem]:
     for doc_id, entries in archive.versions.items():
         _check_document(archive, doc_id, entries)
     _check_subjects(archive)
+    _check_rejected_structure(archive)
     for provider in archive.providers.values():
         if provider.main_subject and provider.main_subject not in archive.subjects:
             path = archive.root / provider.id / "provider.yaml"
@@ -71,6 +72,7 @@ def check_texts(archive: Archive) -> list[Problem]:
                     name,
                     text_of(entry, name),
                 )
+    _check_rejected_texts(archive)
     for subject in archive.subjects.values():
         path, located = archive.sources[f"subject:{subject.id}"]
         for gi, gov in enumerate(subject.governed_by):
@@ -201,6 +203,16 @@ def _check_document(archive: Archive, doc_id: str, entries: list[VersionEntry]) 
             )
         else:
             governs = kind.governs
+        archived = {e.record.effective for e in entries} | {e.record.version for e in entries}
+        for i, missing in enumerate(document.not_obtained):
+            if missing.effective in archived:
+                archive.add(
+                    doc_path,
+                    f"the version effective {missing.effective} is archived now",
+                    located,
+                    ("not_obtained", i),
+                    hint="remove this not_obtained entry",
+                )
         if document.succeeds and document.succeeds not in archive.documents:
             archive.add(
                 doc_path,
@@ -290,21 +302,7 @@ def _check_version(archive: Archive, entry: VersionEntry, governs: bool) -> None
             covered.add(rule.action)
         _check_condition(archive, path, located, rule.when, ("rules", i, "when"))
     if governs:
-        for definition in archive.actions.values():
-            if (
-                definition.core
-                and not definition.deprecated
-                and not any(a in covered for a in _ancestors(archive, definition.id))
-            ):
-                archive.add(
-                    path,
-                    f"no rule for the core action '{definition.id}'",
-                    located,
-                    ("rules",),
-                    code="coverage",
-                    hint="add a rule; if the text does not address it, write "
-                    "verdict: silent with a note saying so",
-                )
+        _check_coverage(archive, path, located, covered)
     elif record.rules or record.preconditions:
         archive.add(
             path,
@@ -326,6 +324,97 @@ def _check_version(archive: Archive, entry: VersionEntry, governs: bool) -> None
                 ("errata", i, "corrects"),
                 allowed=", ".join(n for n in names if n != erratum.file),
             )
+
+
+def _check_coverage(archive: Archive, path: Path, located: Any, covered: set[str]) -> None:
+    """Every core action has a rule, its own or a parent's."""
+    for definition in archive.actions.values():
+        if (
+            definition.core
+            and not definition.deprecated
+            and not any(a in covered for a in _ancestors(archive, definition.id))
+        ):
+            archive.add(
+                path,
+                f"no rule for the core action '{definition.id}'",
+                located,
+                ("rules",),
+                code="coverage",
+                hint="add a rule; if the text does not address it, write "
+                "verdict: silent with a note saying so",
+            )
+
+
+# --- records the schema rejected: the checks that can still run on the raw data -----
+
+
+def _raw_items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    items = data.get(key) if isinstance(data, dict) else None
+    return (
+        [(i, x) for i, x in enumerate(items or []) if isinstance(x, dict)]
+        if isinstance(items, list)
+        else []
+    )
+
+
+def _check_rejected_structure(archive: Archive) -> None:
+    """Core-action coverage of a record the schema rejected, from its raw rules."""
+    for path, located in archive.rejected:
+        document = archive.documents.get(
+            f"{path.parent.parent.parent.name}/{path.parent.parent.name}"
+        )
+        kind = archive.kinds.get(document.kind) if document else None
+        if kind is None or not kind.governs:
+            continue
+        covered = {
+            rule["action"]
+            for _, rule in _raw_items(located.data, "rules")
+            if isinstance(rule.get("action"), str) and rule["action"] in archive.actions
+        }
+        _check_coverage(archive, path, located, covered)
+
+
+def _check_rejected_texts(archive: Archive) -> None:
+    """Hash and verbatim quotes of a record the schema rejected, from its raw fields."""
+    for path, located in archive.rejected:
+        data = located.data if isinstance(located.data, dict) else {}
+        text_path = path.parent / TEXT_FILE
+        try:
+            raw = text_path.read_bytes()
+        except OSError:
+            continue
+        expected = data.get("sha256")
+        actual = hashlib.sha256(raw).hexdigest()
+        if isinstance(expected, str) and expected != actual:
+            archive.add(
+                path,
+                f"sha256 does not match {TEXT_FILE}",
+                located,
+                ("sha256",),
+                found=expected,
+                allowed=actual,
+                code="hash",
+            )
+        try:
+            text = NormalisedText(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+        for key in ("rules", "preconditions"):
+            for i, item in _raw_items(data, key):
+                quote = item.get("quote")
+                if not isinstance(quote, str) or item.get("quote_file") not in (None, TEXT_FILE):
+                    continue
+                if text.find(quote) is None:
+                    archive.add(
+                        path,
+                        f"quote not found verbatim in {TEXT_FILE}",
+                        located,
+                        (key, i, "quote"),
+                        found=_short(quote),
+                        allowed=NORMALISATION,
+                        hint=_hint(quote, text.original),
+                        code="quote",
+                    )
 
 
 def _check_action_id(
