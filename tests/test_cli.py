@@ -7,6 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+import tos_kb
 from tos_kb.cli import main
 
 
@@ -140,3 +141,27 @@ def test_new_for_a_new_provider_scaffolds_its_files(terms: Path, tmp_path: Path)
     assert check.exit_code == 1
     assert "terms/newco/terms/document.yaml:4:1: a placeholder from tos-kb new" in check.output
     assert "terms/newco/terms/2025-02-01/record.yaml" in check.output
+
+
+def test_ask_imports_neither_the_record_models_nor_the_validator() -> None:
+    """`tos-kb ask` answers from the compiled index: no pydantic, loader, validator or diffs."""
+    import subprocess
+    import sys
+
+    tos_kb.load()  # a warm cache, as on every run after the first
+    probe = (
+        "import sys; from tos_kb.cli import main\n"
+        "try:\n"
+        "    main(['ask', 'openai', 'train-on-outputs', '--on', '2023-06-01',"
+        " '--fact', 'competing=true'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ['pydantic', 'tos_kb.records.loader', 'tos_kb.records.validate',"
+        " 'tos_kb.diff.changes', 'rich']\n"
+        "print('LOADED', [m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Verdict: PROHIBITED" in out
+    assert "LOADED []" in out

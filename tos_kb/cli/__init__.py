@@ -5,37 +5,52 @@ scripts, and errors as one clear sentence with exit status 2 (usage) or 1
 (problems found), never a traceback. One module per command group:
 ``ask`` (questions), ``browse`` (the archive), ``diffs`` (diff, changes),
 ``records`` (validate, new, schema, coverage, review); ``common`` holds what
-they share.
+they share. A command's module is imported only when that command runs, so
+``tos-kb ask`` starts without the record models, the validator or the diffs.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from tos_kb.cli import ask, browse, diffs, records
+# command name -> (module under tos_kb.cli, function), in the order --help lists them
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ask": ("ask", "ask"),
+    "history": ("ask", "history"),
+    "subjects": ("browse", "subjects"),
+    "actions": ("browse", "actions"),
+    "facts": ("browse", "facts"),
+    "show": ("browse", "show"),
+    "versions": ("browse", "versions"),
+    "where": ("browse", "where"),
+    "validate": ("records", "validate"),
+    "new": ("records", "new"),
+    "schema": ("records", "schema"),
+    "coverage": ("records", "coverage"),
+    "review": ("records", "review"),
+    "diff": ("diffs", "diff"),
+    "changes": ("diffs", "changes"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported when used (``--help`` imports them all)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMANDS, *super().list_commands(ctx)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module, name = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(f"tos_kb.cli.{module}"), name)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tos-kb")
 def main() -> None:
     """What AI providers' terms and model licences allowed, on which day."""
-
-
-for _command in (
-    ask.ask,
-    ask.history,
-    browse.subjects,
-    browse.actions,
-    browse.facts,
-    browse.show,
-    browse.versions,
-    browse.where,
-    records.validate,
-    records.new,
-    records.schema,
-    records.coverage,
-    records.review,
-    diffs.diff,
-    diffs.changes,
-):
-    main.add_command(_command)

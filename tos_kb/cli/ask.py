@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import click
-from rich.markup import escape
 
 from tos_kb.answer.decision import Decision, render
 from tos_kb.cli.common import (
@@ -16,6 +15,7 @@ from tos_kb.cli.common import (
     load_kb,
     parse_facts,
     rev_option,
+    styled,
     terms_option,
 )
 
@@ -61,6 +61,11 @@ LINE_STYLE = {
 
 def print_decision(d: Decision) -> None:
     """The decision as ``explain()`` words it, with colour where the terminal has it."""
+    if not styled():
+        click.echo(d.explain())
+        return
+    from rich.markup import escape
+
     out = console()
     for kind, text in render(d):
         style = VERDICT_STYLE[d.verdict] if kind == "verdict" else LINE_STYLE.get(kind)
@@ -97,6 +102,8 @@ def history(
             )
         )
         return
+    from rich.markup import escape
+
     out = console()
     for p in periods:
         d = p.decision

@@ -6,14 +6,14 @@ back, so the command line has no import cycle and one wording for each error.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
 
 from tos_kb.answer.index import UnknownNameError
 from tos_kb.kb import KnowledgeBase
@@ -21,6 +21,9 @@ from tos_kb.loading import load
 from tos_kb.records.facts import FactValueError, parse_text
 from tos_kb.records.problems import KnowledgeBaseError
 from tos_kb.records.vocab import Verdict
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 VERDICT_STYLE = {
@@ -32,7 +35,15 @@ VERDICT_STYLE = {
 
 
 def console() -> Console:
+    """The terminal writer (rich is imported only by commands that print through it)."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
+
+
+def styled() -> bool:
+    """Whether output goes to a terminal that shows colour (else plain text, no rich)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def friendly(func: F) -> F:
