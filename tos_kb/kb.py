@@ -16,8 +16,8 @@ from tos_kb.answer import decide
 from tos_kb.answer.decide import Period, parse_on
 from tos_kb.answer.decision import Decision
 from tos_kb.answer.index import Index, unknown_name
-from tos_kb.answer.timeline import DocumentTimeline
 from tos_kb.records import conditions as cond
+from tos_kb.records.timeline import DocumentTimeline
 from tos_kb.store.release import Release, of_folder
 
 if TYPE_CHECKING:

@@ -27,9 +27,9 @@ from tos_kb.answer.decision import Branch, Citation, Decision
 from tos_kb.answer.evaluate import Outcome, combine, to_verdict
 from tos_kb.answer.factspace import relevant_values
 from tos_kb.answer.index import CompiledGovernance, Index
-from tos_kb.answer.timeline import DocumentTimeline, Placed
 from tos_kb.records import conditions as cond
 from tos_kb.records.dates import parse_day
+from tos_kb.records.timeline import DocumentTimeline, Placed
 from tos_kb.records.vocab import RuleVerdict, Verdict
 
 MAX_BRANCHES = 256

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from tos_kb.answer.decision import Citation
 from tos_kb.answer.evaluate import CompiledPrecondition, CompiledRule, Outcome, evaluate_version
-from tos_kb.answer.timeline import DocumentTimeline, Placed
 from tos_kb.records import conditions as cond
 from tos_kb.records.dates import Interval, fuzzy_start
 from tos_kb.records.facts import FactValueError, check_value
 from tos_kb.records.problems import did_you_mean
+from tos_kb.records.timeline import DocumentTimeline, Placed
 from tos_kb.records.vocab import FactSpec, FactType
 
 if TYPE_CHECKING:

@@ -1,9 +1,10 @@
 """Dates as the archive knows them: exact days, months, or unknown.
 
 Why a module of its own: legal dates are often known only to the month, or
-only as "in force on this day" (an as-of date). The half-open interval rule
-(a version governs from its start until the next version's start) is written
-once, here, together with how an imprecise date becomes a start.
+only as "in force on this day" (an as-of date). The half-open interval
+``[start, end)`` (:class:`Interval`) is written once, here, with how an
+imprecise date becomes a first day; :mod:`tos_kb.records.timeline` uses it to
+place versions, and governing ranges expose it as ``Governance.interval``.
 """
 
 from __future__ import annotations

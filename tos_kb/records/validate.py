@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tos_kb.answer.timeline import version_start
 from tos_kb.records import conditions as cond
 from tos_kb.records.dates import UNKNOWN, fuzzy_start, version_date_part
 from tos_kb.records.facts import accepts, wrong_type
@@ -22,6 +21,7 @@ from tos_kb.records.loader import RECORD_FILE, TEXT_FILE, Archive, VersionEntry
 from tos_kb.records.models import FactType, Governance
 from tos_kb.records.problems import Problem, did_you_mean
 from tos_kb.records.quotes import NORMALISATION, NormalisedText, closest_passage
+from tos_kb.records.timeline import version_start
 
 
 def check_structure(archive: Archive) -> list[Problem]:
