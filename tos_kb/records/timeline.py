@@ -4,7 +4,8 @@ The half-open interval itself is :class:`tos_kb.records.dates.Interval`; this
 module says which interval each version gets. A version governs from its
 start until the next version's start (or its ``withdrawn`` day). Its start
 is its effective day; when only the month is known, the first of the month;
-when only "in force on" days are attested, the earliest of them. The last two are *approximate*, and answers say so.
+when only "in force on" days are attested, the earliest of them. The last
+two are *approximate*, and answers say so.
 """
 
 from __future__ import annotations
