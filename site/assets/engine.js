@@ -518,7 +518,8 @@
       subject: subjectId, action: action, on: day, facts: Object.assign({}, facts),
       verdict: "unknown", citations: [], obligations: [], missing_facts: [], conditions: [],
       caveats: [], reasons: [], consulted: [], branches: [],
-      release: (this.data.archive && this.data.archive.release) || null
+      release: (this.data.archive && this.data.archive.release) || null,
+      unknown_reason: null
     };
     var outcomes = [];
     var gaps = [];
@@ -560,6 +561,12 @@
                                 placed.key);
         }
       });
+      // tos_kb.answer.index.Index.beyond_horizon
+      var seen = self.data.documents[gov.document].horizon;
+      if (seen && day > seen) {
+        decision.caveats.push("the archive last saw " + gov.document + " on " + seen +
+                              "; later changes are not archived");
+      }
       var out = evaluateVersion(self.compiled(placed.key, action), facts);
       if (scope === null && out.verdict !== "silent") {
         scopeConditional(out, when, gov.document, facts);
@@ -568,6 +575,7 @@
     });
     if (!outcomes.length && !gaps.length) {
       decision.reasons.push("no document governs " + subjectId + " on " + day + " in this archive");
+      decision.unknown_reason = "no-version-in-force";
       return decision;
     }
     var verdict = combine(outcomes.map(function (o) { return o.outcome; }));
@@ -579,12 +587,14 @@
       decision.verdict = "unknown";
       decision.reasons.push(
         "unknown: a governing document has no archived version in force on that date");
+      decision.unknown_reason = self.whyUnknown(day, outcomes, gaps);
       return decision;
     }
     decision.verdict = verdict === "silent" ? "unknown" : verdict;
     if (verdict === "silent") {
       decision.reasons.push("unknown: the governing documents in force are silent on " +
                             "this action, and silence is not permission");
+      decision.unknown_reason = self.whyUnknown(day, outcomes, gaps);
       return decision;
     }
     outcomes.forEach(function (o) {
@@ -599,6 +609,23 @@
       }
     });
     return decision;
+  };
+
+  /* tos_kb.answer.decide._why_unknown */
+  Engine.prototype.whyUnknown = function (day, outcomes, gaps) {
+    var self = this;
+    if (gaps.length) {
+      var between = gaps.some(function (document) {
+        var placed = self.data.documents[document].timeline;
+        return placed.some(function (p) { return p.start <= day; }) &&
+               placed.some(function (p) { return p.start > day; });
+      });
+      return between ? "gap-between-versions" : "no-version-in-force";
+    }
+    var excerpts = outcomes.some(function (o) {
+      return self.data.versions[o.placed.key].coverage === "excerpt";
+    });
+    return excerpts ? "excerpt-does-not-cover" : "silent";
   };
 
   /* tos_kb.kb.KnowledgeBase.conditions_for (on one day) */
@@ -679,6 +706,7 @@
     return combos.map(function (combo) {
       var found = [];
       var first = null;
+      var outside = [];
       tried.forEach(function (pair) {
         var matches = pair[0].every(function (c) {
           var wanted = combo.filter(function (w) { return w[0] === c[0]; });
@@ -687,12 +715,14 @@
         if (!matches) return;
         var key = answerKey(pair[1]);
         if (found.indexOf(key) < 0) { found.push(key); if (first === null) first = pair[1]; }
+        addUnique(outside, pair[1].conditions);
       });
       var label = combo.map(function (c) { return c[2]; }).join(" and ");
       if (found.length === 1) {
-        return { assumption: label, verdict: first.verdict, obligations: first.obligations.slice() };
+        return { assumption: label, verdict: first.verdict, obligations: first.obligations.slice(),
+                 conditions: first.verdict === "conditional" ? outside : [] };
       }
-      return { assumption: label, verdict: "conditional", obligations: [] };
+      return { assumption: label, verdict: "conditional", obligations: [], conditions: [] };
     });
   }
 
@@ -756,7 +786,7 @@
         choices = choices.filter(function (c) { return relevant.indexOf(c[0][0]) >= 0; });
       }
       if (decision.verdict === "conditional" && choices.length) {
-        var shown = choices.slice(0, 2);
+        var shown = tried.length ? choices : choices.slice(0, 2);
         if (!tried.length) tried = this.assume(subjectId, action, on, clean, shown);
         decision.branches = cases(shown, tried);
       }

@@ -85,10 +85,12 @@ def settle(
         decision.missing_facts = relevant
         choices = [c for c in choices if c[0][0] in relevant]
     if decision.verdict == Verdict.CONDITIONAL and choices:
-        shown = [c[0][0] for c in choices[:2]]
+        # Every combination was tried: the cases span the whole partition of the facts
+        # that matter. Otherwise (too many) the first two facts are shown.
+        shown = choices if tried else choices[:2]
         if not tried:
-            tried = _assume(index, subject_id, action, day, given, choices[:2])
-        decision.branches = _cases(shown, choices[:2], tried)
+            tried = _assume(index, subject_id, action, day, given, shown)
+        decision.branches = _cases(shown, tried)
     return decision
 
 
@@ -150,6 +152,9 @@ def decide(
         version = index.versions[placed.key]
         decision.caveats.extend(version.caveats)
         decision.caveats.extend(index.unarchived_since(gov.document, placed, day))
+        horizon = index.beyond_horizon(gov.document, day)
+        if horizon:
+            decision.caveats.append(horizon)
         outcome = version.outcome(action, facts)
         if scope is None and outcome.verdict != RuleVerdict.SILENT:
             assert gov.when is not None
@@ -157,9 +162,21 @@ def decide(
         outcomes.append((gov, placed, outcome, scope))
     if not outcomes and not gaps:
         decision.reasons.append(f"no document governs {subject_id} on {day} in this archive")
+        decision.unknown_reason = "no-version-in-force"
         return decision
     _combine_into(decision, outcomes, gaps)
+    if decision.verdict == Verdict.UNKNOWN:
+        decision.unknown_reason = _why_unknown(index, day, outcomes, gaps)
     return decision
+
+
+def _why_unknown(index: Index, day: date, outcomes: list[Consulted], gaps: list[str]) -> str:
+    """Which of the three situations an unknown answer is (see decision.UNKNOWN_REASONS)."""
+    if gaps:
+        between = any(index.between_versions(document, day) for document in gaps)
+        return "gap-between-versions" if between else "no-version-in-force"
+    excerpts = any(index.coverage.get(placed.key) == "excerpt" for _, placed, _, _ in outcomes)
+    return "excerpt-does-not-cover" if excerpts else "silent"
 
 
 def _combine_into(decision: Decision, outcomes: list[Consulted], gaps: list[str]) -> None:
@@ -295,20 +312,28 @@ def _relevant(missing: list[str], tried: list[tuple[Combo, Decision]]) -> list[s
     return relevant
 
 
-def _cases(shown: list[str], choices: Choices, tried: list[tuple[Combo, Decision]]) -> list[Branch]:
-    """One case per combination of the shown facts: the answer every matching try shares."""
+def _cases(choices: Choices, tried: list[tuple[Combo, Decision]]) -> list[Branch]:
+    """One case per combination of the shown facts: the answer every matching try shares.
+
+    A case that stays conditional with every fact fixed turns on something outside
+    the facts; it carries the conditions the record spells out for it.
+    """
     cases = []
     for combo in itertools.product(*choices):
         wanted = {name: value for name, value, _ in combo}
-        found = {
-            _answer(d)
+        matching = [
+            d
             for c, d in tried
             if all(wanted[name] == value for name, value, _ in c if name in wanted)
-        }
+        ]
+        found = {_answer(d) for d in matching}
         label = " and ".join(text for _, _, text in combo)
         if len(found) == 1:
             ((verdict, duties),) = found
-            cases.append(Branch(label, verdict, duties))
+            outside: tuple[str, ...] = ()
+            if verdict == Verdict.CONDITIONAL:
+                outside = tuple(dict.fromkeys(c for d in matching for c in d.conditions))
+            cases.append(Branch(label, verdict, duties, outside))
         else:
             cases.append(Branch(label, Verdict.CONDITIONAL, ()))
     return cases

@@ -50,6 +50,7 @@ class Branch:
     assumption: str
     verdict: Verdict
     obligations: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()  # a case still conditional: what outside the facts decides it
 
 
 @dataclass(slots=True)
@@ -70,6 +71,7 @@ class Decision:
     consulted: list[str] = field(default_factory=list)
     branches: list[Branch] = field(default_factory=list)
     release: str | None = None  # the data release it was answered from (tos_kb.store.release)
+    unknown_reason: str | None = None  # for an unknown verdict: one of UNKNOWN_REASONS
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data, the same shape the CLI prints with ``--json``."""
@@ -91,15 +93,28 @@ class Decision:
                     "assumption": b.assumption,
                     "verdict": b.verdict.value,
                     "obligations": list(b.obligations),
+                    "conditions": list(b.conditions),
                 }
                 for b in self.branches
             ],
             "release": self.release,
+            "unknown_reason": self.unknown_reason,
         }
 
     def explain(self) -> str:
         """A readable account of the answer and why, for people (the CLI prints the same lines)."""
         return "\n".join(text for _, text in render(self))
+
+
+# Why an answer is unknown, machine-readable, with the words explain() prints.
+UNKNOWN_REASONS = {
+    "no-version-in-force": "no archived version of a governing document is in force that day",
+    "gap-between-versions": "that day falls between two archived versions of a governing "
+    "document, and the version in force then is not archived",
+    "excerpt-does-not-cover": "the archived texts in force are excerpts that do not reach "
+    "a clause on this action",
+    "silent": "the full texts in force are silent on this action, and silence is not permission",
+}
 
 
 # The kinds of line :func:`render` yields; the CLI styles each kind, ``explain()`` joins them.
@@ -114,12 +129,16 @@ def render(d: Decision) -> list[tuple[LineKind, str]]:
         ("heading", f"{d.action} with {d.subject} on {d.on.isoformat()} ({facts})"),
         ("verdict", f"Verdict: {d.verdict.value.upper()}"),
     ]
+    if d.unknown_reason:
+        lines.append(("unknown-reason", f"Why unknown: {UNKNOWN_REASONS[d.unknown_reason]}"))
     lines += [("reason", f"  • {reason}") for reason in d.reasons]
     if d.missing_facts:
         lines.append(("turns-on", f"Turns on: {', '.join(d.missing_facts)}"))
     lines += [("condition", f"  condition: {condition}") for condition in d.conditions]
     for branch in d.branches:
         extra = f" — {'; '.join(branch.obligations)}" if branch.obligations else ""
+        if branch.conditions:
+            extra += f" — turns on: {'; '.join(branch.conditions)}"
         lines.append(("case", f"  if {branch.assumption}: {branch.verdict.value}{extra}"))
     if d.obligations:
         heading = (

@@ -138,6 +138,14 @@ class Index:
             for doc_id, document in archive.documents.items()
             if document.not_obtained
         }
+        self.horizon: dict[str, date] = {}
+        for doc_id, entries in archive.versions.items():
+            seen = [e.record.verified or e.record.retrieved for e in entries]
+            document = archive.documents.get(doc_id)
+            if document is not None and document.last_checked is not None:
+                seen.append(document.last_checked)
+            if seen:
+                self.horizon[doc_id] = max(seen)
         self.governance: dict[str, list[CompiledGovernance]] = {
             subject.id: [self._compile_governance(subject.id, g) for g in subject.governed_by]
             for subject in archive.subjects.values()
@@ -209,6 +217,20 @@ class Index:
             for start, text in self.not_obtained.get(document, [])
             if placed.interval.start < start <= day
         ]
+
+    def beyond_horizon(self, document: str, day: date) -> str | None:
+        """The caveat for a day after the archive last saw ``document`` in force, if it is."""
+        seen = self.horizon.get(document)
+        if seen is None or day <= seen:
+            return None
+        return f"the archive last saw {document} on {seen}; later changes are not archived"
+
+    def between_versions(self, document: str, day: date) -> bool:
+        """Whether ``day`` falls after one archived version of ``document`` and before another."""
+        placed = self.timelines[document].placed if document in self.timelines else []
+        return any(p.interval.start <= day for p in placed) and any(
+            p.interval.start > day for p in placed
+        )
 
     def documents_on(self, subject_id: str, day: date) -> list[CompiledGovernance]:
         """The governing ranges of ``subject_id`` that include ``day``."""

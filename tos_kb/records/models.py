@@ -165,6 +165,12 @@ class Document(Record):
         None, description="Why this document is the successor, in a sentence."
     )
     notes: str | None = Field(None, description="Scope, regional variants, caveats.")
+    last_checked: Day | None = Field(
+        None,
+        description="The last day someone checked that the newest archived version was still "
+        "in force (the archive's horizon for this document, if later than any version's "
+        "retrieved or verified day).",
+    )
     not_obtained: list[NotObtained] = Field(
         default_factory=list,
         description="Versions reported to exist but not archived. Answers that rest on an "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from tos_kb.answer.decision import UNKNOWN_REASONS
 from tos_kb.diff.changes import ChangeEvent
 from tos_kb.records.models import Subject
 
@@ -90,6 +91,28 @@ def latest_changes(site: Site, src: str) -> str:
     )
 
 
+def unknown_counts(site: Site) -> dict[str, int]:
+    """How many no-fact answers on change days are unknown, by ``unknown_reason``."""
+    kb = site.kb
+    counts = dict.fromkeys(UNKNOWN_REASONS, 0)
+    for subject_id in kb.index.subject_ids:
+        for day in kb.index.change_days(subject_id):
+            for action in kb.index.parents:
+                reason = kb.ask(subject_id, action, on=day).unknown_reason
+                if reason is not None:
+                    counts[reason] += 1
+    return counts
+
+
+def unknown_table(site: Site) -> str:
+    """The counts of :func:`unknown_counts` with the words ``explain()`` uses."""
+    rows = [
+        [code(reason), esc(UNKNOWN_REASONS[reason]), esc(count)]
+        for reason, count in unknown_counts(site).items()
+    ]
+    return table(["Reason", "Meaning", "Answers"], rows)
+
+
 def page(site: Site) -> PageSource:
     """The coverage page."""
     kb = site.kb
@@ -129,6 +152,11 @@ def page(site: Site) -> PageSource:
             ],
             rows,
         )
+    )
+    out.heading(2, "Why answers are unknown", "unknown")
+    out.html(
+        "<p>Every subject and action asked on every day an answer can change, with no facts "
+        "given: how many answers are unknown, by reason.</p>" + unknown_table(site)
     )
     out.heading(2, "Documents", "documents")
     rows = []

@@ -140,6 +140,18 @@ def document_page(site: Site, doc_id: str) -> PageSource:
         facts.append(
             f"<p>Succeeded by {link(site.href(src, paths.document(successor)), successor)}.</p>"
         )
+    seen = kb.index.horizon.get(doc_id)
+    if seen is not None:
+        facts.append(
+            f'<p class="tk-horizon">The archive last saw this document in force on '
+            f"<strong>{esc(seen.isoformat())}</strong>: answers for later days rest on the "
+            "newest archived version and say so; later changes are not archived.</p>"
+        )
+    for missing in doc.not_obtained:
+        facts.append(
+            f"<p>A version effective {esc(missing.effective)} is reported "
+            f"({esc(missing.source)}) but not archived.</p>"
+        )
     page.html("".join(facts) + paragraphs(doc.notes))
 
     timeline = kb.timeline(doc_id)

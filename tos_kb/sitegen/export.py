@@ -77,6 +77,9 @@ def _timeline(kb: KnowledgeBase, document: str) -> dict[str, Any]:
             for p in timeline.placed
         ],
         "undated": list(timeline.undated),
+        "horizon": (
+            kb.index.horizon[document].isoformat() if document in kb.index.horizon else None
+        ),
     }
 
 

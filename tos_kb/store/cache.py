@@ -35,7 +35,7 @@ def fingerprint(root: Path) -> str:
     from tos_kb._version import __version__
 
     digest = hashlib.sha256(f"{FORMAT}:{__version__}:{root.resolve()}".encode())
-    stack = [root, Path(__file__).resolve().parent]  # the records, and the code that compiles them
+    stack = [root, Path(__file__).resolve().parent.parent]  # the records, and the whole package
     entries: list[tuple[str, int, int]] = []
     while stack:
         folder = stack.pop()
