@@ -16,10 +16,12 @@ def test_public_names_are_pinned() -> None:
         "FactValueError",
         "KnowledgeBase",
         "KnowledgeBaseError",
+        "PipelineReport",
         "Problem",
         "UnknownNameError",
         "Verdict",
         "ask",
+        "check_pipeline",
         "default_kb",
         "load",
     ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tos_kb._version import __version__ as __version__
 from tos_kb.answer.decision import Branch, Citation, Decision
@@ -25,6 +25,11 @@ from tos_kb.records.facts import FactValueError
 from tos_kb.records.problems import KnowledgeBaseError, Problem
 from tos_kb.records.vocab import Verdict
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tos_kb.lineage import PipelineReport
+
 __all__ = [
     "Branch",
     "Citation",
@@ -32,10 +37,12 @@ __all__ = [
     "FactValueError",
     "KnowledgeBase",
     "KnowledgeBaseError",
+    "PipelineReport",
     "Problem",
     "UnknownNameError",
     "Verdict",
     "ask",
+    "check_pipeline",
     "default_kb",
     "load",
 ]
@@ -50,3 +57,21 @@ def default_kb() -> KnowledgeBase:
 def ask(subject: str, action: str, on: date | str, **facts: Any) -> Decision:
     """``default_kb().ask(...)``: a question against the shipped knowledge base."""
     return default_kb().ask(subject, action, on=on, **facts)
+
+
+def check_pipeline(
+    manifest: str | Path, kb: KnowledgeBase | None = None, **options: Any
+) -> PipelineReport:
+    """Judge a training pipeline manifest (see :func:`tos_kb.lineage.check_pipeline`)."""
+    from tos_kb.lineage import check_pipeline as check
+
+    return check(manifest, kb, **options)
+
+
+def __getattr__(name: str) -> Any:
+    """``PipelineReport`` is imported on first use: ``import tos_kb`` stays fast."""
+    if name == "PipelineReport":
+        from tos_kb.lineage import PipelineReport
+
+        return PipelineReport
+    raise AttributeError(f"module 'tos_kb' has no attribute {name!r}")

@@ -110,7 +110,7 @@ def history(index: Index, subject: str, action: str, facts: Mapping[str, Any]) -
         decision = settle(index, subject_id, action, day, given)
         end = ordered[i + 1] if i + 1 < len(ordered) else None
         previous = periods[-1] if periods else None
-        if previous is not None and _same_answer(previous.decision, decision):
+        if previous is not None and same_answer(previous.decision, decision):
             periods[-1] = Period(previous.start, end, previous.decision)
         else:
             periods.append(Period(day, end, decision))
@@ -339,7 +339,8 @@ def _cases(choices: Choices, tried: list[tuple[Combo, Decision]]) -> list[Branch
     return cases
 
 
-def _same_answer(a: Decision, b: Decision) -> bool:
+def same_answer(a: Decision, b: Decision) -> bool:
+    """Whether two decisions give the same answer: verdict, duties, open facts, clauses."""
     return (a.verdict, a.obligations, a.missing_facts, [c.key for c in a.citations]) == (
         b.verdict,
         b.obligations,

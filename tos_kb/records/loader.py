@@ -114,6 +114,30 @@ class Archive:
         )
 
 
+def _untagged(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """``loc`` as a path in the data: without the tags pydantic inserts for tagged unions."""
+    path: list[str | int] = []
+    current = data
+    tagged: object = None
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(current, dict):
+            if current.get("kind") == part and not last and tagged is not current:
+                tagged = current
+                continue  # the tag of a member chosen by its `kind`
+            if part not in current:
+                if last:
+                    path.append(part)  # a missing field
+                continue  # the tag of a member chosen by the value's shape
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+        else:
+            break  # a scalar: what follows are tags
+        path.append(part)
+    return tuple(path)
+
+
 def _dotted(loc: tuple[str | int, ...]) -> str:
     out = ""
     for part in loc:
@@ -182,8 +206,24 @@ def _validation_problems(
     exc: ValidationError,
     base: tuple[str | int, ...] = (),
 ) -> None:
+    archive.problems += validation_problems(archive.where(path), located, exc, base)
+
+
+def validation_problems(
+    file: str,
+    located: Located,
+    exc: ValidationError,
+    base: tuple[str | int, ...] = (),
+    fields: list[str] | None = None,
+) -> list[Problem]:
+    """A pydantic error as problems for a lawyer: each at its line, with what is allowed.
+
+    ``fields`` lists the field names a misspelt one is compared with (default: every
+    field of the record models).
+    """
+    problems = []
     for error in exc.errors(include_url=False):
-        loc = (*base, *error["loc"])
+        loc = _untagged(located.data, (*base, *error["loc"]))
         kind = error["type"]
         cause = error.get("ctx", {}).get("error")
         if isinstance(cause, ConditionError):
@@ -195,7 +235,7 @@ def _validation_problems(
         if kind == "extra_forbidden":
             message = f"unknown field '{loc[-1]}'"
             found = None
-            hint = did_you_mean(str(loc[-1]), _ALL_FIELDS)
+            hint = did_you_mean(str(loc[-1]), fields if fields is not None else _ALL_FIELDS)
         elif kind == "missing":
             message = f"required field '{loc[-1]}' is missing"
         elif kind in ("literal_error", "enum"):
@@ -204,6 +244,19 @@ def _validation_problems(
                 str(error.get("input")),
                 [a.strip(" '") for a in allowed.replace(" or ", ",").split(",")],
             )
+        elif kind == "union_tag_invalid":
+            message = "unknown kind"
+            found = _show(error.get("ctx", {}).get("tag"))
+            allowed = str(error.get("ctx", {}).get("expected_tags", ""))
+            hint = did_you_mean(
+                str(error.get("ctx", {}).get("tag")),
+                [a.strip(" '") for a in allowed.split(",")],
+            )
+            loc = (*loc, "kind")
+        elif kind == "union_tag_not_found":
+            message = "required field 'kind' is missing"
+            found = None
+            loc = (*loc, "kind")
         elif kind == "string_pattern_mismatch":
             message = "the value does not have the expected form"
             allowed = _PATTERN_HELP.get(str(error.get("ctx", {}).get("pattern")))
@@ -212,9 +265,21 @@ def _validation_problems(
         elif kind == "string_type" and isinstance(error.get("input"), int | float):
             hint = f'write it in quotes: {loc[-1]}: "{error.get("input")}"'
             message = "YAML read this as a number; it must be text"
-        archive.add(
-            path, message, located, loc, found=found, allowed=allowed, hint=hint, code="schema"
+        line, column = located.position(loc)
+        problems.append(
+            Problem(
+                file=file,
+                message=message,
+                line=line,
+                column=column,
+                field=_dotted(loc) or None,
+                found=found,
+                allowed=allowed,
+                hint=hint,
+                code="schema",
+            )
         )
+    return problems
 
 
 _PATTERN_HELP = {

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from tos_kb.lineage import manifest as pipeline_manifest
 from tos_kb.records import models
 
 SCHEMAS: dict[str, Any] = {
@@ -23,6 +24,7 @@ SCHEMAS: dict[str, Any] = {
     "actions": list[models.ActionDef],
     "facts": list[models.FactDef],
     "document-kinds": list[models.DocumentKind],
+    "pipeline": pipeline_manifest.Pipeline,  # not in terms/: a team's training pipeline
 }
 BASE_URL = "https://tos-kb.example/schema/"  # an identifier, not fetched
 
