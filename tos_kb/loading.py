@@ -28,14 +28,22 @@ def default_terms_path() -> Path:
 
 
 def load(
-    path: str | Path | None = None, *, rev: str | None = None, strict: bool = True
+    path: str | Path | None = None,
+    *,
+    rev: str | None = None,
+    strict: bool = True,
+    cache_compiled: bool = True,
 ) -> KnowledgeBase:
-    """Load a knowledge base: the default archive, a folder, or ``terms/`` at a git revision."""
+    """Load a knowledge base: the default archive, a folder, or ``terms/`` at a git revision.
+
+    ``cache_compiled=False`` neither reads nor writes the user's compiled cache (for
+    folders read once, such as one commit after another).
+    """
     if rev is not None:
         from tos_kb.store.gitrev import checkout_terms, resolve_commit
 
         root = checkout_terms(rev, path)
-        kb = _compile(root, strict, origin="revision", use_cache=strict)
+        kb = _compile(root, strict, origin="revision", use_cache=strict and cache_compiled)
         newest = kb.index.newest_change()
         commit = resolve_commit(rev, path)
         kb._release = release.make(newest.isoformat() if newest else None, commit, False)
@@ -47,7 +55,9 @@ def load(
             return KnowledgeBase(
                 located.root, index, origin=located.origin, release=release.read(PACKAGED)
             )
-    return _compile(located.root, strict, origin=located.origin, use_cache=strict)
+    return _compile(
+        located.root, strict, origin=located.origin, use_cache=strict and cache_compiled
+    )
 
 
 def _compile(root: Path, strict: bool, *, origin: str, use_cache: bool) -> KnowledgeBase:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -77,12 +78,37 @@ def print_decision(d: Decision) -> None:
 @click.argument("action")
 @fact_option
 @click.option("--json", "as_json", is_flag=True, help="Print the periods as JSON.")
+@click.option(
+    "--on", "on", default=None, help="With --commits: the day of the question, YYYY-MM-DD."
+)
+@click.option(
+    "--commits",
+    is_flag=True,
+    help="How the archive's answer on --on changed across the git commits that touched terms/.",
+)
 @terms_option
 @friendly
 def history(
-    subject: str, action: str, facts: tuple[str, ...], as_json: bool, terms: str | None
+    subject: str,
+    action: str,
+    facts: tuple[str, ...],
+    as_json: bool,
+    on: str | None,
+    commits: bool,
+    terms: str | None,
 ) -> None:
-    """When was ACTION permitted with SUBJECT? The answer over the whole archive."""
+    """When was ACTION permitted with SUBJECT? The answer over the whole archive.
+
+    With --commits --on DAY: the answer to the question on DAY as the archive recorded
+    it commit after commit (each commit where it changed: commit, date, message).
+    """
+    if commits:
+        if on is None:
+            raise click.UsageError("--commits needs --on DAY: the day of the question")
+        print_commits(subject, action, on, facts, as_json, terms)
+        return
+    if on is not None:
+        raise click.UsageError("--on goes with --commits; for one day, use tos-kb ask")
     kb = load_kb(terms)
     given = parse_facts(kb, facts)
     periods = kb.history(subject, action, **given)
@@ -114,3 +140,27 @@ def history(
             f"{p.start} → {until:<10} [{VERDICT_STYLE[d.verdict]}]"
             f"{d.verdict.value:<11}[/]{escape(extra)}  {escape(cited)}"
         )
+
+
+def print_commits(
+    subject: str, action: str, on: str, facts: tuple[str, ...], as_json: bool, terms: str | None
+) -> None:
+    """``history --commits``: one line per commit at which the answer changed."""
+    from tos_kb.lineage.commits import answer_across_commits
+
+    given = parse_facts(load_kb(terms), facts)  # typed by today's vocabulary
+    repo = Path(terms).parent if terms else None
+    rows = answer_across_commits(subject, action, on, given, repo=repo)
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
+        return
+    out = console()
+    for row in rows:
+        d = row.decision
+        if d is None:
+            shown = f"[bold]error[/]       {escape(row.error or '')}"
+        else:
+            cited = ", ".join(dict.fromkeys(c.key for c in d.citations)) or "—"
+            extra = f" (turns on {', '.join(d.missing_facts)})" if d.missing_facts else ""
+            shown = f"[{VERDICT_STYLE[d.verdict]}]{d.verdict.value:<11}[/]{escape(extra)}  {escape(cited)}"
+        out.print(f"{row.commit[:12]} {row.when.date()}  {shown}  {escape(row.message)}")

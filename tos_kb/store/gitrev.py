@@ -1,42 +1,114 @@
-"""Reading ``terms/`` as it was recorded at a git revision.
+"""Reading ``terms/`` as it was recorded at a git revision, and the commits that changed it.
 
 Why: an answer given last year should be reproducible today. Loading the
 archive "as of" a tag or commit means a decision can cite the exact state of
-the records it came from.
+the records it came from; walking the commits that touched ``terms/`` shows
+when a correction moved an answer.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
 
 import git
+
+TERMS = "terms"
+
+
+def repository(repo_path: str | Path | None = None) -> git.Repo:
+    """The git repository holding ``repo_path`` (default: this checkout)."""
+    start = Path(repo_path) if repo_path is not None else Path(__file__).resolve().parent.parent
+    try:
+        return git.Repo(start, search_parent_directories=True)
+    except git.exc.GitError as exc:
+        raise ValueError(f"not in a git repository: {start} ({exc})") from None
 
 
 def checkout_terms(rev: str, repo_path: str | Path | None = None) -> Path:
     """Write ``terms/`` at ``rev`` into a temporary folder and return its path."""
-    start = Path(repo_path) if repo_path is not None else Path(__file__).resolve().parent.parent
     try:
-        repo = git.Repo(start, search_parent_directories=True)
-        commit = repo.commit(rev)
-        tree = commit.tree / "terms"
-    except (git.exc.GitError, git.exc.ODBError, ValueError, KeyError) as exc:
+        tree = repository(repo_path).commit(rev).tree / TERMS
+    except (ValueError, git.exc.GitError, git.exc.ODBError, KeyError) as exc:
         raise ValueError(f"cannot read terms/ at git revision {rev!r}: {exc}") from None
-    target = Path(tempfile.mkdtemp(prefix=f"tos-kb-{rev.replace('/', '_')}-")) / "terms"
-    for item in tree.traverse():
-        if item.type != "blob":  # type: ignore[union-attr]
+    target = Path(tempfile.mkdtemp(prefix=f"tos-kb-{rev.replace('/', '_')}-")) / TERMS
+    write_tree(tree, target)
+    return target
+
+
+def _blobs(tree: git.Tree) -> dict[str, git.Blob]:
+    return {
+        str(PurePosixPath(item.path).relative_to(tree.path)): item  # type: ignore[union-attr]
+        for item in tree.traverse()
+        if item.type == "blob"  # type: ignore[union-attr]
+    }
+
+
+def write_tree(tree: git.Tree, target: Path, previous: git.Tree | None = None) -> None:
+    """Make ``target`` hold exactly ``tree``; with ``previous`` (what it holds now), only the
+    files that differ are written or removed."""
+    new = _blobs(tree)
+    old = _blobs(previous) if previous is not None else {}
+    for relative, blob in old.items():
+        if relative not in new:
+            (target / relative).unlink(missing_ok=True)
+    for relative, blob in new.items():
+        if relative in old and old[relative].hexsha == blob.hexsha:
             continue
-        relative = Path(item.path).relative_to("terms")  # type: ignore[union-attr]
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(item.data_stream.read())  # type: ignore[union-attr]
+        destination.write_bytes(blob.data_stream.read())
+    if previous is not None:  # folders left empty by removals would read as empty documents
+        for folder in sorted(target.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+
+
+@dataclass(frozen=True)
+class TermsCommit:
+    """A commit that changed ``terms/``, with the tree of ``terms/`` it recorded."""
+
+    sha: str
+    when: datetime
+    message: str
+    tree: git.Tree | None  # None when the commit has no terms/ folder
+
+
+def terms_commits(repo_path: str | Path | None = None, rev: str = "HEAD") -> Iterator[TermsCommit]:
+    """The commits reachable from ``rev`` that changed ``terms/``, oldest first."""
+    repo = repository(repo_path)
+    try:
+        commits = list(repo.iter_commits(rev, paths=TERMS, reverse=True))
+    except git.exc.GitError as exc:
+        raise ValueError(f"cannot list the commits of {rev!r}: {exc}") from None
+    for commit in commits:
+        try:
+            tree: git.Tree | None = commit.tree / TERMS
+        except KeyError:
+            tree = None
+        message = str(commit.message).strip().splitlines()[0] if commit.message else ""
+        yield TermsCommit(commit.hexsha, commit.committed_datetime, message, tree)
+
+
+def scratch_folder() -> Path:
+    """An empty temporary ``terms/`` folder for :func:`write_tree`."""
+    target = Path(tempfile.mkdtemp(prefix="tos-kb-commits-")) / TERMS
+    target.mkdir()
     return target
 
 
 def resolve_commit(rev: str, repo_path: str | Path | None = None) -> str:
     """The full commit id ``rev`` names in the repository holding ``repo_path``."""
-    start = Path(repo_path) if repo_path is not None else Path(__file__).resolve().parent.parent
     try:
-        return git.Repo(start, search_parent_directories=True).commit(rev).hexsha
+        return repository(repo_path).commit(rev).hexsha
     except (git.exc.GitError, git.exc.ODBError, ValueError, KeyError) as exc:
         raise ValueError(f"cannot read terms/ at git revision {rev!r}: {exc}") from None
+
+
+def remove_scratch(target: Path) -> None:
+    """Remove a folder made by :func:`scratch_folder`."""
+    shutil.rmtree(target.parent, ignore_errors=True)
