@@ -64,7 +64,12 @@ class Manifest:
 
 
 def read_manifest(source: str | Path, file: str | None = None) -> Manifest:
-    """Parse a manifest from a path (or YAML text with ``file`` naming it); ManifestError."""
+    """Parse a manifest from a path, or from YAML text (several lines) that ``file`` names.
+
+    Raises :class:`ManifestError` with every problem found.
+    """
+    if isinstance(source, str) and "\n" not in source:
+        source = Path(source)
     if isinstance(source, Path):
         name = file or str(source)
         try:
@@ -111,7 +116,6 @@ def check_names(manifest: Manifest, kb: KnowledgeBase) -> list[Problem]:
                     manifest.problem(
                         loc,
                         f"unknown subject '{name}'",
-                        found=name,
                         allowed="a subject id or alias of the archive (tos-kb subjects)",
                         hint=did_you_mean(name, kb.index.names)
                         or "leave the subject out if the archive does not cover it: "
