@@ -8,12 +8,18 @@ from typing import Any
 
 import pytest
 import yaml
-from kbbuilder import ACME_TERMS_V1, ACME_TERMS_V2, acme_rules_v1, acme_rules_v2, default_spec
+from kbbuilder import (
+    ACME_TERMS_V1,
+    ACME_TERMS_V2,
+    acme_rules_v1,
+    acme_rules_v2,
+    default_spec,
+    write_kb,
+)
 from kbbuilder import version as kb_version
-from kbbuilder import write_kb
 
 import tos_kb
-from tos_kb.lineage import ManifestError, check_pipeline
+from tos_kb.lineage import check_pipeline
 from tos_kb.lineage.report import Node, PipelineReport, Step
 
 ASSESSED = "2024-06-01"
@@ -30,7 +36,8 @@ def manifest(*artefacts: dict[str, Any], ships: str = "m", **use: Any) -> str:
         "pipeline": "test",
         "ships": ships,
         "assessed_on": ASSESSED,
-        "use": {"facts": use} | ({"competes_with": competes_with} if competes_with is not None else {}),
+        "use": {"facts": use}
+        | ({"competes_with": competes_with} if competes_with is not None else {}),
         "artefacts": list(artefacts),
     }
     return yaml.safe_dump(data, sort_keys=False)
@@ -61,7 +68,7 @@ def step(report: PipelineReport, kind: str, artefact: str) -> Step:
 
 
 def test_each_answer_is_exactly_what_ask_returns(kb: tos_kb.KnowledgeBase) -> None:
-    """Every judgement in a report is kb.ask's decision for its question, nothing invented."""
+    """Every judgement in a report is kb.ask's decision for its question: nothing invented."""
     text = manifest(
         generated("d", "acme-api", "2023-06-01"),
         model("m", {"subject": "zeta"}, ["d"], "2023-08-01"),
@@ -78,14 +85,20 @@ def test_each_answer_is_exactly_what_ask_returns(kb: tos_kb.KnowledgeBase) -> No
 
 
 def test_generation_is_judged_on_its_date_with_the_use_facts(kb: tos_kb.KnowledgeBase) -> None:
-    """The competing fact of the final use reaches the teacher's question, on the day of generation."""
+    """The final use's competing fact reaches the teacher's question, on the generation day."""
     source = generated("d", "acme-api", "2023-06-01")
     target = model("m", {"subject": "zeta"}, ["d"], "2023-08-01")
     free = check_pipeline(manifest(source, target, competes_with=[]), kb)
     banned = check_pipeline(manifest(source, target, competes_with=["acme"]), kb)
-    (j_free,) = [j for j in step(free, "generation", "d").judgements if j.decision.action == "train-on-outputs"]
+    (j_free,) = [
+        j
+        for j in step(free, "generation", "d").judgements
+        if j.decision.action == "train-on-outputs"
+    ]
     (j_banned,) = [
-        j for j in step(banned, "generation", "d").judgements if j.decision.action == "train-on-outputs"
+        j
+        for j in step(banned, "generation", "d").judgements
+        if j.decision.action == "train-on-outputs"
     ]
     assert j_free.decision.on == date(2023, 6, 1)
     assert (j_free.decision.facts["competing"], j_free.decision.verdict) == (False, "permitted")
@@ -104,7 +117,7 @@ def test_generation_is_judged_on_its_date_with_the_use_facts(kb: tos_kb.Knowledg
 def test_the_student_is_the_root_of_the_model_fed(
     kb: tos_kb.KnowledgeBase, base: dict[str, str] | None, student: str, verdict: str
 ) -> None:
-    """A generation step's student is the base subject of the model it feeds (another model if from scratch)."""
+    """A generation step's student is the root base subject of the model it feeds."""
     target = model("m", base, ["d"], "2023-08-01")
     if base is None:
         target["from_scratch"] = True
@@ -118,12 +131,20 @@ def test_the_student_is_the_root_of_the_model_fed(
 
 
 def test_unknown_base_leaves_the_student_open(kb: tos_kb.KnowledgeBase) -> None:
-    """When the base of the model fed is not given, the student is not assumed: the answer turns on it."""
+    """Without the base of the model fed, the student is not assumed: the answer turns on it."""
     report = check_pipeline(
-        manifest(generated("d", "zeta", "2023-08-01"), model("m", None, ["d"], "2023-08-01"), monthly_active_users=10),
+        manifest(
+            generated("d", "zeta", "2023-08-01"),
+            model("m", None, ["d"], "2023-08-01"),
+            monthly_active_users=10,
+        ),
         kb,
     )
-    (train,) = [j for j in step(report, "generation", "d").judgements if j.decision.action == "train-on-outputs"]
+    (train,) = [
+        j
+        for j in step(report, "generation", "d").judgements
+        if j.decision.action == "train-on-outputs"
+    ]
     assert train.decision.verdict == "conditional"
     assert "student" in train.decision.missing_facts
     assert step(report, "weights", "m").to_supply
@@ -146,7 +167,7 @@ def test_duty_persists_after_a_further_fine_tune(kb: tos_kb.KnowledgeBase) -> No
 
 
 def test_competing_ban_persists_however_many_steps_later(kb: tos_kb.KnowledgeBase) -> None:
-    """API data banned for competing models keeps the shipped model prohibited three models later."""
+    """API data banned for competing models keeps the model prohibited three models later."""
     report = check_pipeline(
         manifest(
             generated("d", "acme-api", "2023-06-01"),
@@ -164,7 +185,7 @@ def test_competing_ban_persists_however_many_steps_later(kb: tos_kb.KnowledgeBas
 
 
 def test_base_licence_conditions_inherit_down_the_chain(kb: tos_kb.KnowledgeBase) -> None:
-    """A model built on a model built on zeta is judged by zeta's licence on its own training date."""
+    """A model built on a zeta fine-tune is judged by zeta's licence on its own training date."""
     report = check_pipeline(
         manifest(
             model("m1", {"subject": "zeta"}, [], "2023-08-01"),
@@ -182,7 +203,7 @@ def test_base_licence_conditions_inherit_down_the_chain(kb: tos_kb.KnowledgeBase
 
 
 def test_retroactivity_flags_terms_that_tightened(kb: tos_kb.KnowledgeBase) -> None:
-    """Permitted on the day of generation, prohibited under today's terms: flagged, verdict unchanged."""
+    """Permitted when generated, prohibited under today's terms: flagged, verdict unchanged."""
     report = check_pipeline(
         manifest(
             generated("d", "acme-api", "2023-06-01"),
@@ -198,7 +219,7 @@ def test_retroactivity_flags_terms_that_tightened(kb: tos_kb.KnowledgeBase) -> N
 
 
 def test_retroactivity_flags_terms_that_loosened(tmp_path: Path) -> None:
-    """Prohibited on the day of generation, permitted under today's terms: flagged, still prohibited."""
+    """Prohibited when generated, permitted under today's terms: flagged, still prohibited."""
     spec = default_spec()
     spec["documents"]["acme/terms"]["versions"] = [
         kb_version("acme/terms", "2023-03-14", ACME_TERMS_V2, acme_rules_v2()),
@@ -220,7 +241,9 @@ def test_retroactivity_flags_terms_that_loosened(tmp_path: Path) -> None:
     assert report.verdict == "prohibited"
 
 
-def test_a_date_range_is_judged_on_each_stretch_and_counts_by_the_worst(kb: tos_kb.KnowledgeBase) -> None:
+def test_a_date_range_is_judged_on_each_stretch_and_counts_by_the_worst(
+    kb: tos_kb.KnowledgeBase,
+) -> None:
     """Data generated over a range that spans a change of terms gets one answer per stretch."""
     report = check_pipeline(
         manifest(
@@ -231,7 +254,11 @@ def test_a_date_range_is_judged_on_each_stretch_and_counts_by_the_worst(kb: tos_
         ),
         kb,
     )
-    train = [j for j in step(report, "generation", "d").judgements if j.decision.action == "train-on-outputs"]
+    train = [
+        j
+        for j in step(report, "generation", "d").judgements
+        if j.decision.action == "train-on-outputs"
+    ]
     assert [(j.decision.on, j.until, j.decision.verdict) for j in train] == [
         (date(2024, 1, 1), date(2024, 1, 30), "permitted"),
         (date(2024, 1, 31), date(2024, 2, 15), "prohibited"),
@@ -251,7 +278,12 @@ def test_a_mixture_is_judged_by_its_worst_source_and_names_it(kb: tos_kb.Knowled
         ],
     }
     report = check_pipeline(
-        manifest(mixture, model("m", {"subject": "zeta"}, ["d"], "2023-09-01"), competes_with=["acme"], monthly_active_users=10),
+        manifest(
+            mixture,
+            model("m", {"subject": "zeta"}, ["d"], "2023-09-01"),
+            competes_with=["acme"],
+            monthly_active_users=10,
+        ),
         kb,
     )
     node = next(i for i in report.tree.items if isinstance(i, Node))
@@ -264,14 +296,17 @@ def test_a_mixture_is_judged_by_its_worst_source_and_names_it(kb: tos_kb.Knowled
     ("source", "wanted"),
     [
         ({"kind": "generated", "subject": "acme-api"}, "when it was generated"),
-        ({"kind": "generated", "generated": "2023-06-01"}, "the service or model that generated it"),
+        (
+            {"kind": "generated", "generated": "2023-06-01"},
+            "the service or model that generated it",
+        ),
         ({"kind": "licensed", "licence": "CC-BY-NC-4.0"}, "an assessment of CC-BY-NC-4.0"),
     ],
 )
 def test_unknown_provenance_is_unknown_and_says_what_to_supply(
     kb: tos_kb.KnowledgeBase, source: dict[str, Any], wanted: str
 ) -> None:
-    """A source without a date or an origin, or under an unrecorded licence, is unknown with what to supply."""
+    """No date, no origin, or an unrecorded licence: unknown, with what to supply."""
     report = check_pipeline(
         manifest(
             {"id": "d", "kind": "dataset", "sources": [source]},
@@ -295,7 +330,7 @@ def test_a_model_without_a_training_date_is_unknown(kb: tos_kb.KnowledgeBase) ->
 def test_a_use_question_that_needs_a_missing_fact_makes_the_answer_conditional(
     kb: tos_kb.KnowledgeBase,
 ) -> None:
-    """Without `commercial`, the commercial-use questions arise only if it is true: conditional at most."""
+    """Without `commercial`, the commercial-use questions count as conditional at most."""
     report = check_pipeline(
         manifest(
             generated("d", "acme-api", "2023-06-01"),
@@ -307,7 +342,10 @@ def test_a_use_question_that_needs_a_missing_fact_makes_the_answer_conditional(
         kb,
     )
     arising = [j for s in report.steps for j in s.judgements if j.applies_if]
-    assert {j.decision.action for j in arising} >= {"commercial-use", "commercial-use-of-distilled-data"}
+    assert {j.decision.action for j in arising} >= {
+        "commercial-use",
+        "commercial-use-of-distilled-data",
+    }
     assert all(j.applies_if == "commercial" for j in arising if "commercial" in j.decision.action)
     unanswered = [j for j in arising if j.decision.verdict != "permitted"]
     assert unanswered and all(j.counted == "conditional" for j in unanswered)
@@ -319,7 +357,12 @@ def test_json_report_carries_every_decision(kb: tos_kb.KnowledgeBase) -> None:
     import json
 
     report = check_pipeline(
-        manifest(generated("d", "acme-api", "2023-06-01"), model("m", {"subject": "zeta"}, ["d"], "2023-08-01"), competes_with=["acme"], monthly_active_users=10),
+        manifest(
+            generated("d", "acme-api", "2023-06-01"),
+            model("m", {"subject": "zeta"}, ["d"], "2023-08-01"),
+            competes_with=["acme"],
+            monthly_active_users=10,
+        ),
         kb,
     )
     data = json.loads(report.render("json"))

@@ -63,7 +63,9 @@ def test_cli_gives_the_same_report(path: Path) -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_json_report_agrees(path: Path) -> None:
     """The JSON report carries the same verdict and the decisions in full."""
-    result = CliRunner().invoke(main, ["check-pipeline", f"examples/{path.name}", "--format", "json"])
+    result = CliRunner().invoke(
+        main, ["check-pipeline", f"examples/{path.name}", "--format", "json"]
+    )
     data = json.loads(result.output)
     assert data["verdict"] == report_of(path).verdict.value
 

@@ -1,4 +1,4 @@
-"""Invalid pipeline manifests: every problem at once, each with file, line and field, never a traceback."""
+"""Invalid pipeline manifests: every problem at once, with file, line and field; no traceback."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def problems_of(path: Path, kb: tos_kb.KnowledgeBase) -> str:
 def test_broken_manifest_gives_its_exact_problems(
     path: Path, kb: tos_kb.KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each fixture in tests/manifests/ (against the fictional archive) gives exactly its pinned problems."""
+    """Each fixture in tests/manifests/ gives exactly its pinned problems (fictional archive)."""
     monkeypatch.chdir(REPO)
     expected = path.with_suffix(".expected").read_text(encoding="utf-8")
     assert problems_of(path, kb) == expected
@@ -60,11 +60,18 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_dataset_cannot_be_shipped(kb: tos_kb.KnowledgeBase) -> None:
     """`ships` names the model that is shipped; a dataset there is an error naming the field."""
-    text = "pipeline: p\nships: d\nuse: {facts: {}}\nartefacts:\n  - {id: d, kind: dataset, sources: [{kind: human, description: x}]}\n"
+    text = (
+        "pipeline: p\nships: d\nuse: {facts: {}}\nartefacts:\n"
+        "  - {id: d, kind: dataset, sources: [{kind: human, description: x}]}\n"
+    )
     with pytest.raises(ManifestError) as caught:
         check_pipeline(text, kb)
     (problem,) = caught.value.problems
-    assert (problem.line, problem.field, problem.message) == (2, "ships", "'d' is a dataset; ships takes a model")
+    assert (problem.line, problem.field, problem.message) == (
+        2,
+        "ships",
+        "'d' is a dataset; ships takes a model",
+    )
 
 
 def test_duplicate_ids_are_reported(kb: tos_kb.KnowledgeBase) -> None:

@@ -162,5 +162,6 @@ def print_commits(
         else:
             cited = ", ".join(dict.fromkeys(c.key for c in d.citations)) or "—"
             extra = f" (turns on {', '.join(d.missing_facts)})" if d.missing_facts else ""
-            shown = f"[{VERDICT_STYLE[d.verdict]}]{d.verdict.value:<11}[/]{escape(extra)}  {escape(cited)}"
+            style = VERDICT_STYLE[d.verdict]
+            shown = f"[{style}]{d.verdict.value:<11}[/]{escape(extra)}  {escape(cited)}"
         out.print(f"{row.commit[:12]} {row.when.date()}  {shown}  {escape(row.message)}")

@@ -1,4 +1,4 @@
-"""``tos-kb check-pipeline``: a training pipeline's lineage against the terms of each step's date."""
+"""``tos-kb check-pipeline``: a pipeline's lineage against the terms of each step's date."""
 
 from __future__ import annotations
 

@@ -104,7 +104,9 @@ def _answer(
         error = f"the archive at this commit has {len(exc.problems)} problem(s)"
         return CommitAnswer(commit.sha, commit.when, commit.message, None, error)
     except (UnknownNameError, FactValueError) as exc:
-        return CommitAnswer(commit.sha, commit.when, commit.message, None, str(exc).split(" Valid ")[0])
+        return CommitAnswer(
+            commit.sha, commit.when, commit.message, None, str(exc).split(" Valid ")[0]
+        )
     return CommitAnswer(commit.sha, commit.when, commit.message, decision)
 
 

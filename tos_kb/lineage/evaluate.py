@@ -68,7 +68,7 @@ class Evaluator:
     def root(self, model: m.Model) -> tuple[str | None, bool]:
         """The subject at the root of a model's base weights, and whether it is from scratch."""
         while model.base is not None and model.base.artefact is not None:
-            model = self.pipeline.artefact(model.base.artefact)  # type: ignore[assignment]
+            model = m.model(self.pipeline, model.base.artefact)
         if model.base is not None and model.base.subject is not None:
             return self.kb.resolve_subject(model.base.subject), False
         return None, model.from_scratch
@@ -84,10 +84,8 @@ class Evaluator:
         """A model: its base weights, the model it builds on, and its datasets."""
         if model_id in self._models:
             return self._models[model_id]
-        model = self.pipeline.artefact(model_id)
-        assert isinstance(model, m.Model)
-        when = m.show_when(model.trained) if model.trained is not None else "date not given"
-        node = Node(model_id, "model", f"{model_id} (model trained {when})")
+        model = m.model(self.pipeline, model_id)
+        node = Node(model_id, "model", f"{model_id} (model trained {m.show_when(model.trained)})")
         self._models[model_id] = node
         node.items.append(self.weights(model))
         if model.base is not None and model.base.artefact is not None:
@@ -101,8 +99,7 @@ class Evaluator:
         key = (dataset_id, consumer.id)
         if key in self._datasets:
             return self._datasets[key]
-        dataset = self.pipeline.artefact(dataset_id)
-        assert isinstance(dataset, m.Dataset)
+        dataset = m.dataset(self.pipeline, dataset_id)
         node = Node(dataset_id, "dataset", f"{dataset_id} (dataset fed to {consumer.id})")
         self._datasets[key] = node
         for number, source in enumerate(dataset.sources, 1):
@@ -196,9 +193,7 @@ class Evaluator:
         if source.subject is not None:
             subject = self.kb.resolve_subject(source.subject)
         elif source.artefact is not None:
-            teacher = self.pipeline.artefact(source.artefact)
-            assert isinstance(teacher, m.Model)
-            subject, _ = self.root(teacher)
+            subject, _ = self.root(m.model(self.pipeline, source.artefact))
             if subject is None:
                 step.note = (
                     f"{source.artefact} has no base licence in this archive; its own lineage "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 
 from tos_kb.lineage import manifest as m
 from tos_kb.lineage.read import Loc, Manifest
@@ -100,7 +99,7 @@ def check_graph(manifest: Manifest) -> list[Problem]:
             )
         )
         return problems
-    return problems + _dates(manifest, index)
+    return problems + _dates(manifest)
 
 
 def find_cycle(pipeline: m.Pipeline) -> list[str]:
@@ -133,71 +132,60 @@ def find_cycle(pipeline: m.Pipeline) -> list[str]:
     return []
 
 
-def generated_sources(pipeline: m.Pipeline, dataset_id: str) -> Iterator[tuple[str, int]]:
-    """(dataset id, source index) of every generated source in a dataset and its mixtures."""
-    dataset = pipeline.artefact(dataset_id)
-    assert isinstance(dataset, m.Dataset)
-    for j, source in enumerate(dataset.sources):
+def generated_sources(pipeline: m.Pipeline, dataset_id: str) -> Iterator[tuple[str, m.Generated]]:
+    """(dataset id, source) of every generated source in a dataset and the datasets mixed in."""
+    for source in m.dataset(pipeline, dataset_id).sources:
         if isinstance(source, m.Generated):
-            yield dataset_id, j
+            yield dataset_id, source
         elif isinstance(source, m.Mixed):
             yield from generated_sources(pipeline, source.dataset)
 
 
-def _dates(manifest: Manifest, index: dict[str, int]) -> list[Problem]:
+def _before(late: m.When | None, early: m.When | None) -> bool:
+    """Whether a step dated ``late`` certainly ends before one dated ``early`` begins."""
+    return late is not None and early is not None and m.days(late)[1] < m.days(early)[0]
+
+
+def _dates(manifest: Manifest) -> list[Problem]:
     """A model trained before its data was generated or its base was trained, and so on."""
     pipeline = manifest.pipeline
     problems: list[Problem] = []
-
-    def span(when: str | m.Span | None) -> tuple[date, date] | None:
-        return m.days(when) if when is not None else None
-
     for i, artefact in enumerate(pipeline.artefacts):
         if isinstance(artefact, m.Model):
-            trained = span(artefact.trained)
-            if trained is None:
-                continue
+            trained = m.show_when(artefact.trained)
             for dataset_id in artefact.trained_on:
-                for owner, j in generated_sources(pipeline, dataset_id):
-                    source = pipeline.artefact(owner).sources[j]  # type: ignore[union-attr]
-                    made = span(source.generated)  # type: ignore[union-attr]
-                    if made is not None and trained[1] < made[0]:
+                for owner, source in generated_sources(pipeline, dataset_id):
+                    if _before(artefact.trained, source.generated):
                         problems.append(
                             manifest.problem(
                                 ("artefacts", i, "trained"),
-                                f"'{artefact.id}' is trained ({m.show_when(artefact.trained)}) "
-                                f"before data of '{owner}' was generated "
-                                f"({m.show_when(source.generated)})",  # type: ignore[union-attr]
+                                f"'{artefact.id}' is trained ({trained}) before data of "
+                                f"'{owner}' was generated ({m.show_when(source.generated)})",
                                 hint="check both dates",
                             )
                         )
             if artefact.base is not None and artefact.base.artefact is not None:
-                base = pipeline.artefact(artefact.base.artefact)
-                base_span = span(base.trained)  # type: ignore[union-attr]
-                if base_span is not None and trained[1] < base_span[0]:
+                base = m.model(pipeline, artefact.base.artefact)
+                if _before(artefact.trained, base.trained):
                     problems.append(
                         manifest.problem(
                             ("artefacts", i, "trained"),
-                            f"'{artefact.id}' is trained ({m.show_when(artefact.trained)}) "
-                            f"before its base '{base.id}' was trained "
-                            f"({m.show_when(base.trained)})",  # type: ignore[union-attr]
+                            f"'{artefact.id}' is trained ({trained}) before its base "
+                            f"'{base.id}' was trained ({m.show_when(base.trained)})",
                             hint="check both dates",
                         )
                     )
-        else:
-            for j, source in enumerate(artefact.sources):
-                if not isinstance(source, m.Generated) or source.artefact is None:
-                    continue
-                made = span(source.generated)
-                teacher = pipeline.artefact(source.artefact)
-                teacher_span = span(teacher.trained)  # type: ignore[union-attr]
-                if made is not None and teacher_span is not None and made[1] < teacher_span[0]:
+            continue
+        for j, item in enumerate(artefact.sources):
+            if isinstance(item, m.Generated) and item.artefact is not None:
+                teacher = m.model(pipeline, item.artefact)
+                if _before(item.generated, teacher.trained):
                     problems.append(
                         manifest.problem(
                             ("artefacts", i, "sources", j, "generated"),
-                            f"data is generated ({m.show_when(source.generated)}) by "
+                            f"data is generated ({m.show_when(item.generated)}) by "
                             f"'{teacher.id}' before it was trained "
-                            f"({m.show_when(teacher.trained)})",  # type: ignore[union-attr]
+                            f"({m.show_when(teacher.trained)})",
                             hint="check both dates",
                         )
                     )

@@ -82,8 +82,10 @@ def days(when: str | Span) -> tuple[date, date]:
     return day, day
 
 
-def show_when(when: str | Span) -> str:
+def show_when(when: str | Span | None) -> str:
     """A step's date as written in the manifest."""
+    if when is None:
+        return "date not given"
     return when if isinstance(when, str) else f"{when.from_} to {when.until}"
 
 
@@ -266,3 +268,17 @@ class Pipeline(Record):
     def artefact(self, artefact_id: str) -> Dataset | Model:
         """An artefact by id (the manifest is checked to have it)."""
         return next(a for a in self.artefacts if a.id == artefact_id)
+
+
+def model(pipeline: Pipeline, artefact_id: str) -> Model:
+    """The model artefact ``artefact_id`` (the manifest's references are checked first)."""
+    found = pipeline.artefact(artefact_id)
+    assert isinstance(found, Model), artefact_id
+    return found
+
+
+def dataset(pipeline: Pipeline, artefact_id: str) -> Dataset:
+    """The dataset artefact ``artefact_id`` (the manifest's references are checked first)."""
+    found = pipeline.artefact(artefact_id)
+    assert isinstance(found, Dataset), artefact_id
+    return found

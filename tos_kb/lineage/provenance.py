@@ -22,7 +22,10 @@ def at_revision(rev: str, repo_path: str | Path | None = None) -> str:
     except (git.exc.GitError, ValueError):
         return f"terms/ at git revision {rev} (tos-kb {__version__})"
     day = commit.committed_datetime.date().isoformat()
-    return f"terms/ at git revision {rev} = commit {commit.hexsha[:12]} of {day} (tos-kb {__version__})"
+    return (
+        f"terms/ at git revision {rev} = commit {commit.hexsha[:12]} of {day} "
+        f"(tos-kb {__version__})"
+    )
 
 
 def of_folder(root: Path) -> str:

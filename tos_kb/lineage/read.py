@@ -104,6 +104,7 @@ def check_names(manifest: Manifest, kb: KnowledgeBase) -> list[Problem]:
     pipeline = manifest.pipeline
     for i, artefact in enumerate(pipeline.artefacts):
         named: list[tuple[Loc, str]] = []
+        loc: Loc
         if isinstance(artefact, m.Model) and artefact.base and artefact.base.subject is not None:
             named.append((("artefacts", i, "base", "subject"), artefact.base.subject))
         if isinstance(artefact, m.Dataset):
@@ -125,7 +126,7 @@ def check_names(manifest: Manifest, kb: KnowledgeBase) -> list[Problem]:
                 )
     specs = kb.index.fact_specs
     for name, value in pipeline.use.facts.items():
-        loc: Loc = ("use", "facts", name)
+        loc = ("use", "facts", name)
         if name == "student":
             problems.append(
                 manifest.problem(

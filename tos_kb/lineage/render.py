@@ -49,11 +49,15 @@ def _path(path: list[Step | Node]) -> str:
     if j is None:
         return f"{chain}: to supply {'; '.join(step.to_supply)}"
     sections = ", ".join(
-        dict.fromkeys(f"{c.key}" + (f" §{c.section}" if c.section else "") for c in j.decision.citations)
+        dict.fromkeys(
+            f"{c.key}" + (f" §{c.section}" if c.section else "") for c in j.decision.citations
+        )
     )
-    return f"{chain}: {j.question()}: {j.decision.verdict.value}" + (
-        f" under {sections}" if sections else ""
-    ) + (f" (arises only if {j.applies_if})" if j.applies_if else "")
+    return (
+        f"{chain}: {j.question()}: {j.decision.verdict.value}"
+        + (f" under {sections}" if sections else "")
+        + (f" (arises only if {j.applies_if})" if j.applies_if else "")
+    )
 
 
 def outline(report: PipelineReport) -> list[Line]:
@@ -96,7 +100,11 @@ def outline(report: PipelineReport) -> list[Line]:
     for step, item in supply:
         lines.append((1, "item", f"{step.artefact}, {step.label}: {item}"))
     lines.append(
-        (0, "heading", f"Terms changed since (answers on {report.assessed_on}; flagged, not applied)")
+        (
+            0,
+            "heading",
+            f"Terms changed since (answers on {report.assessed_on}; flagged, not applied)",
+        )
     )
     changes = report.changes
     if not changes:
@@ -200,9 +208,7 @@ def text(lines: list[Line]) -> str:
     """Plain text, indented two spaces a level."""
     out: list[str] = []
     for depth, kind, line in lines:
-        if kind == "heading":
-            out += ["", line]
-        elif kind == "verdict":
+        if kind == "heading" or kind == "verdict":
             out += ["", line]
         else:
             bullet = "• " if kind in ("item", "step") and depth else ""
@@ -265,7 +271,8 @@ def to_dict(report: PipelineReport) -> dict[str, Any]:
         ],
         "missing_facts": report.missing_facts,
         "to_supply": [
-            {"artefact": s.artefact, "step": s.label, "supply": item} for s, item in report.to_supply
+            {"artefact": s.artefact, "step": s.label, "supply": item}
+            for s, item in report.to_supply
         ],
         "changed_since": [
             {

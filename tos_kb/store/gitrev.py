@@ -42,9 +42,9 @@ def checkout_terms(rev: str, repo_path: str | Path | None = None) -> Path:
 
 def _blobs(tree: git.Tree) -> dict[str, git.Blob]:
     return {
-        str(PurePosixPath(item.path).relative_to(tree.path)): item  # type: ignore[union-attr]
+        str(PurePosixPath(item.path).relative_to(tree.path)): item
         for item in tree.traverse()
-        if item.type == "blob"  # type: ignore[union-attr]
+        if isinstance(item, git.Blob)
     }
 
 
@@ -53,7 +53,7 @@ def write_tree(tree: git.Tree, target: Path, previous: git.Tree | None = None) -
     files that differ are written or removed."""
     new = _blobs(tree)
     old = _blobs(previous) if previous is not None else {}
-    for relative, blob in old.items():
+    for relative in old:
         if relative not in new:
             (target / relative).unlink(missing_ok=True)
     for relative, blob in new.items():
