@@ -18,7 +18,18 @@ from typing import Any
 from tos_kb.kb import KnowledgeBase
 from tos_kb.sitegen.export import build_export, to_json
 
-from . import changelog, coverage, diffs, documents, feed, paths, providers, subjects, versions
+from . import (
+    changelog,
+    coverage,
+    diffs,
+    documents,
+    feed,
+    paths,
+    pipelines,
+    providers,
+    subjects,
+    versions,
+)
 from .context import Site
 from .markup import PageSource, esc
 
@@ -41,6 +52,7 @@ def page_sources(site: Site) -> Iterator[PageSource]:
     yield from diffs.pages(site)
     yield changelog.page(site)
     yield coverage.page(site)
+    yield pipelines.page()
 
 
 def static_files(site: Site, site_url: str) -> Iterator[tuple[str, str | bytes]]:
