@@ -44,10 +44,7 @@ def load(
 
         root = checkout_terms(rev, path)
         kb = _compile(root, strict, origin="revision", use_cache=strict and cache_compiled)
-        newest = kb.index.newest_change()
-        commit = resolve_commit(rev, path)
-        kb._release = release.make(newest.isoformat() if newest else None, commit, False)
-        return kb
+        return at_commit(kb, resolve_commit(rev, path))
     located = locate(path)
     if located.packaged and strict:
         index = packaged_index()
@@ -58,6 +55,13 @@ def load(
     return _compile(
         located.root, strict, origin=located.origin, use_cache=strict and cache_compiled
     )
+
+
+def at_commit(kb: KnowledgeBase, commit: str) -> KnowledgeBase:
+    """``kb``, read from ``terms/`` as committed at ``commit``, with that data release."""
+    newest = kb.index.newest_change()
+    kb._release = release.make(newest.isoformat() if newest else None, commit, False)
+    return kb
 
 
 def _compile(root: Path, strict: bool, *, origin: str, use_cache: bool) -> KnowledgeBase:

@@ -154,6 +154,8 @@ def print_commits(
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
         return
+    from rich.markup import escape
+
     out = console()
     for row in rows:
         d = row.decision

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tos_kb.lineage import manifest as m
-from tos_kb.lineage import provenance
 from tos_kb.lineage.evaluate import Evaluator
 from tos_kb.lineage.graph import check_graph, references
 from tos_kb.lineage.read import Manifest, ManifestError, check_names, read_manifest
@@ -44,11 +43,8 @@ def check_pipeline(
     parsed = manifest if isinstance(manifest, Manifest) else read_manifest(manifest)
     if kb is None:
         kb = load(repo, rev=rev) if rev is not None else load()
-        archive = (
-            provenance.at_revision(rev, repo) if rev is not None else provenance.of_folder(kb.root)
-        )
-    else:
-        archive = provenance.of_folder(kb.root)
+    release = kb.release
+    archive = f"data release {release.id}" + (f", terms/ at git revision {rev}" if rev else "")
     problems = check_graph(parsed) + check_names(parsed, kb)
     if problems:
         raise ManifestError(problems)

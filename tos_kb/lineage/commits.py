@@ -23,7 +23,7 @@ from typing import Any
 from tos_kb.answer.decide import same_answer
 from tos_kb.answer.decision import Decision
 from tos_kb.answer.index import UnknownNameError
-from tos_kb.loading import load
+from tos_kb.loading import at_commit, load
 from tos_kb.records.facts import FactValueError
 from tos_kb.records.problems import KnowledgeBaseError
 from tos_kb.store import gitrev
@@ -98,7 +98,7 @@ def _answer(
     facts: dict[str, Any],
 ) -> CommitAnswer:
     try:
-        kb = load(folder, cache_compiled=False)
+        kb = at_commit(load(folder, cache_compiled=False), commit.sha)
         decision = kb.ask(subject, action, on=on, **facts)
     except KnowledgeBaseError as exc:
         error = f"the archive at this commit has {len(exc.problems)} problem(s)"

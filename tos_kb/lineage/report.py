@@ -149,7 +149,7 @@ class PipelineReport:
     pipeline: str
     title: str | None
     manifest: str
-    archive: str  # which archive answered: git revision or folder, and the package version
+    archive: str  # which archive answered: its data release (and the git revision asked for)
     assessed_on: date
     ships: str
     use: dict[str, Any]
