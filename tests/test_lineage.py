@@ -20,7 +20,8 @@ from kbbuilder import version as kb_version
 
 import tos_kb
 from tos_kb.lineage import check_pipeline
-from tos_kb.lineage.report import Node, PipelineReport, Step
+from tos_kb.lineage.report import PipelineReport
+from tos_kb.lineage.steps import Node, Step
 
 ASSESSED = "2024-06-01"
 

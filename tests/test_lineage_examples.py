@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import tos_kb
+from tos_kb import schemas
 from tos_kb.cli import main
 from tos_kb.lineage import PipelineReport, check_pipeline
 from tos_kb.records import schema
@@ -73,7 +74,9 @@ def test_json_report_agrees(path: Path) -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_example_satisfies_the_json_schema(path: Path) -> None:
     """Editors validating with schema/pipeline.schema.json accept every example."""
-    validator = jsonschema.Draft202012Validator(schema.build("pipeline"))
+    validator = jsonschema.Draft202012Validator(
+        schema.build("pipeline", schemas.SCHEMAS["pipeline"])
+    )
     assert list(validator.iter_errors(read_yaml(path).data)) == []
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../schema/pipeline.schema.json"

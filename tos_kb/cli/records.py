@@ -116,8 +116,9 @@ def schema(out: str, contributing: str) -> None:
     """Regenerate the JSON Schemas and the contributor field reference from the record models."""
     from tos_kb.records.reference import refresh
     from tos_kb.records.schema import write_all
+    from tos_kb.schemas import SCHEMAS
 
-    for path in write_all(Path(out)):
+    for path in write_all(Path(out), SCHEMAS):
         click.echo(f"wrote {path}")
     guide = Path(contributing)
     if guide.is_file():

@@ -36,7 +36,7 @@ from tos_kb.answer.decision import Decision
 from tos_kb.answer.factspace import OTHER_STUDENT
 from tos_kb.kb import KnowledgeBase
 from tos_kb.lineage import manifest as m
-from tos_kb.lineage.report import Judgement, Node, Step
+from tos_kb.lineage.steps import Judgement, Node, Step
 from tos_kb.records import conditions as cond
 
 TAKEN_ACTIONS = {

@@ -10,11 +10,51 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tos_kb.answer.decision import Decision
-from tos_kb.lineage.report import Judgement, Node, PipelineReport, Step
+from tos_kb.lineage.steps import Judgement, Node, Step
 from tos_kb.records.conditions import show_value
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from tos_kb.lineage.steps import Duty
+    from tos_kb.records.vocab import Verdict
+
+
+class PipelineReport(Protocol):
+    """What rendering reads of a report (:class:`tos_kb.lineage.report.PipelineReport`).
+
+    A protocol rather than an import: the report renders itself through this
+    module, so this module must not import the report back.
+    """
+
+    pipeline: str
+    title: str | None
+    manifest: str
+    archive: str
+    assessed_on: date
+    ships: str
+    use: dict[str, Any]
+    competes_with: list[str] | None
+    tree: Node
+    unused: list[str]
+
+    @property
+    def verdict(self) -> Verdict: ...
+    @property
+    def steps(self) -> list[Step]: ...
+    @property
+    def duties(self) -> list[Duty]: ...
+    @property
+    def missing_facts(self) -> dict[str, list[str]]: ...
+    @property
+    def to_supply(self) -> list[tuple[Step, str]]: ...
+    @property
+    def changes(self) -> list[tuple[Step, Judgement]]: ...
+    def decided_by(self) -> list[list[Step | Node]]: ...
+
 
 FORMATS = ("text", "markdown", "json")
 Line = tuple[int, str, str]  # (depth, kind, text); kind: title | field | heading | item | quote

@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from tos_kb.lineage import manifest as pipeline_manifest
 from tos_kb.records import models
 
 SCHEMAS: dict[str, Any] = {
@@ -24,14 +23,13 @@ SCHEMAS: dict[str, Any] = {
     "actions": list[models.ActionDef],
     "facts": list[models.FactDef],
     "document-kinds": list[models.DocumentKind],
-    "pipeline": pipeline_manifest.Pipeline,  # not in terms/: a team's training pipeline
 }
 BASE_URL = "https://tos-kb.example/schema/"  # an identifier, not fetched
 
 
-def build(name: str) -> dict[str, Any]:
-    """The JSON Schema of one record type."""
-    target = SCHEMAS[name]
+def build(name: str, target: Any = None) -> dict[str, Any]:
+    """The JSON Schema of one model (a record type of :data:`SCHEMAS` by default)."""
+    target = SCHEMAS[name] if target is None else target
     if isinstance(target, type) and issubclass(target, BaseModel):
         schema = target.model_json_schema(by_alias=True)
     else:
@@ -43,17 +41,18 @@ def build(name: str) -> dict[str, Any]:
     }
 
 
-def render(name: str) -> str:
+def render(name: str, target: Any = None) -> str:
     """The schema as the text committed in ``schema/``."""
-    return json.dumps(build(name), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    text = json.dumps(build(name, target), indent=2, ensure_ascii=False, sort_keys=True)
+    return text + "\n"
 
 
-def write_all(folder: Path) -> list[Path]:
-    """Write every schema into ``folder``; returns the paths written."""
+def write_all(folder: Path, schemas: dict[str, Any] | None = None) -> list[Path]:
+    """Write every schema (of ``schemas``, default :data:`SCHEMAS`) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in SCHEMAS:
+    for name, target in (schemas or SCHEMAS).items():
         path = folder / f"{name}.schema.json"
-        path.write_text(render(name), encoding="utf-8")
+        path.write_text(render(name, target), encoding="utf-8")
         written.append(path)
     return written
