@@ -111,3 +111,43 @@ def test_why_unknown_appears_in_json_and_explain() -> None:
     d = KB.ask("openai", "train-on-outputs", on="2019-01-01")
     assert d.to_dict()["unknown_reason"] == "no-version-in-force"
     assert f"Why unknown: {UNKNOWN_REASONS['no-version-in-force']}" in d.explain()
+
+
+def _tries(answer):  # (combo, decision) for every combination of two facts
+    from datetime import date as day
+
+    from tos_kb import Decision, Verdict
+
+    choices = [
+        [("a", True, "a"), ("a", False, "not a")],
+        [("s", "x", "s = x"), ("s", "y", "s = y"), ("s", "other", "s is another value")],
+    ]
+    tried = []
+    for first in choices[0]:
+        for second in choices[1]:
+            verdict = Verdict(answer(first[1], second[1]))
+            d = Decision("z", "train-on-outputs", day(2024, 1, 1), {}, verdict)
+            tried.append(((first, second), d))
+    return choices, tried
+
+
+def test_cases_split_only_where_answers_differ_and_group_equal_values() -> None:
+    """A fact is split on only where it matters; values with the same cases are grouped."""
+    from tos_kb.answer.decide import _cases
+
+    choices, tried = _tries(lambda a, s: "permitted" if s in ("x", "y") or not a else "prohibited")
+    cases = [(c.assumption, c.verdict.value) for c in _cases(choices, tried)]
+    assert cases == [
+        ("a and s is one of x, y", "permitted"),
+        ("a and s is another value", "prohibited"),
+        ("not a", "permitted"),
+    ]
+
+
+def test_a_fact_that_never_matters_is_not_split_on() -> None:
+    """When only the second fact changes the answer, the cases name only it."""
+    from tos_kb.answer.decide import _cases
+
+    choices, tried = _tries(lambda a, s: "permitted" if s == "x" else "prohibited")
+    cases = [(c.assumption, c.verdict.value) for c in _cases(choices, tried)]
+    assert cases == [("s = x", "permitted"), ("s = y or s is another value", "prohibited")]

@@ -693,37 +693,78 @@
     });
   }
 
-  /* tos_kb.kb._cases: one case per combination of the shown facts */
+  /* tos_kb.answer.decide._cases: a partition of every combination of the shown facts */
   function cases(choices, tried) {
-    var combos = [[]];
-    choices.forEach(function (options) {
-      var next = [];
-      combos.forEach(function (combo) {
-        options.forEach(function (option) { next.push(combo.concat([option])); });
-      });
-      combos = next;
+    var rows = tried.map(function (pair) {
+      var given = {};
+      pair[0].forEach(function (c) { given[c[0]] = c[1]; });
+      return [given, pair[1]];
     });
-    return combos.map(function (combo) {
-      var found = [];
-      var first = null;
+    return split(choices, rows).map(function (c) {
+      return { assumption: c[0].join(" and ") || "whatever the facts", verdict: c[1],
+               obligations: c[2], conditions: c[3] };
+    });
+  }
+
+  /* tos_kb.answer.decide._split */
+  function split(choices, rows) {
+    var keys = [];
+    rows.forEach(function (row) {
+      var key = answerKey(row[1]);
+      if (keys.indexOf(key) < 0) keys.push(key);
+    });
+    if (keys.length === 1) {
+      var d = rows[0][1];
       var outside = [];
-      tried.forEach(function (pair) {
-        var matches = pair[0].every(function (c) {
-          var wanted = combo.filter(function (w) { return w[0] === c[0]; });
-          return !wanted.length || same(wanted[0][1], c[1]);
-        });
-        if (!matches) return;
-        var key = answerKey(pair[1]);
-        if (found.indexOf(key) < 0) { found.push(key); if (first === null) first = pair[1]; }
-        addUnique(outside, pair[1].conditions);
-      });
-      var label = combo.map(function (c) { return c[2]; }).join(" and ");
-      if (found.length === 1) {
-        return { assumption: label, verdict: first.verdict, obligations: first.obligations.slice(),
-                 conditions: first.verdict === "conditional" ? outside : [] };
+      if (d.verdict === "conditional") {
+        rows.forEach(function (row) { addUnique(outside, row[1].conditions); });
       }
-      return { assumption: label, verdict: "conditional", obligations: [], conditions: [] };
+      return [[[], d.verdict, d.obligations.slice(), outside]];
+    }
+    for (var index = 0; index < choices.length; index++) {
+      var rest = choices.slice(0, index).concat(choices.slice(index + 1));
+      var under = choices[index].map(function (option) {
+        var name = option[0];
+        var value = option[1];
+        var matching = rows.filter(function (row) {
+          return !has(row[0], name) || same(row[0][name], value);
+        });
+        return [name, value, option[2], split(rest, matching)];
+      });
+      var first = JSON.stringify(under[0][3]);
+      if (under.every(function (u) { return JSON.stringify(u[3]) === first; })) continue;
+      var out = [];
+      grouped(under).forEach(function (group) {
+        group[1].forEach(function (c) {
+          out.push([[group[0]].concat(c[0]), c[1], c[2], c[3]]);
+        });
+      });
+      return out;
+    }
+    return [[[], "conditional", [], []]];
+  }
+
+  /* tos_kb.answer.decide._grouped */
+  function grouped(under) {
+    var groups = [];
+    under.forEach(function (u) {
+      var key = JSON.stringify(u[3]);
+      var found = groups.filter(function (g) { return g[2] === key; })[0];
+      if (found) found[0].push(u);
+      else groups.push([[u], u[3], key]);
     });
+    return groups.map(function (g) { return [groupLabel(g[0]), g[1]]; });
+  }
+
+  /* tos_kb.answer.decide._group_label */
+  function groupLabel(members) {
+    if (members.length === 1) return members[0][2];
+    var name = members[0][0];
+    var named = members.every(function (m) { return m[2] === name + " = " + m[1]; });
+    if (named) {
+      return name + " is one of " + members.map(function (m) { return String(m[1]); }).join(", ");
+    }
+    return members.map(function (m) { return m[2]; }).join(" or ");
   }
 
   function sameCitation(a, b) {

@@ -313,30 +313,75 @@ def _relevant(missing: list[str], tried: list[tuple[Combo, Decision]]) -> list[s
 
 
 def _cases(choices: Choices, tried: list[tuple[Combo, Decision]]) -> list[Branch]:
-    """One case per combination of the shown facts: the answer every matching try shares.
+    """The answer case by case: a partition of every combination of the shown facts.
 
-    A case that stays conditional with every fact fixed turns on something outside
-    the facts; it carries the conditions the record spells out for it.
+    A fact is split on only where its values give different answers, and values
+    that lead to the same cases are grouped ("student is one of qwen-7b, qwen-14b"),
+    so each case is as short as the terms allow. A case that stays conditional
+    with the facts fixed turns on something outside them; it carries the
+    conditions the record spells out for it.
     """
-    cases = []
-    for combo in itertools.product(*choices):
-        wanted = {name: value for name, value, _ in combo}
-        matching = [
-            d
-            for c, d in tried
-            if all(wanted[name] == value for name, value, _ in c if name in wanted)
+    rows = [({name: value for name, value, _ in combo}, decision) for combo, decision in tried]
+    return [
+        Branch(" and ".join(labels) or "whatever the facts", verdict, duties, outside)
+        for labels, verdict, duties, outside in _split(choices, rows)
+    ]
+
+
+Row = tuple[dict[str, Any], Decision]
+Case = tuple[tuple[str, ...], Verdict, tuple[str, ...], tuple[str, ...]]
+
+
+def _split(choices: Choices, rows: list[Row]) -> list[Case]:
+    """The cases under ``rows``, split on the first fact (in order) whose values differ."""
+    answers = {_answer(d) for _, d in rows}
+    if len(answers) == 1:
+        ((verdict, duties),) = answers
+        outside: tuple[str, ...] = ()
+        if verdict == Verdict.CONDITIONAL:
+            outside = tuple(dict.fromkeys(c for _, d in rows for c in d.conditions))
+        return [((), verdict, duties, outside)]
+    for index, options in enumerate(choices):
+        rest = choices[:index] + choices[index + 1 :]
+        under = [
+            (name, value, label, _split(rest, _with(rows, name, value)))
+            for name, value, label in options
         ]
-        found = {_answer(d) for d in matching}
-        label = " and ".join(text for _, _, text in combo)
-        if len(found) == 1:
-            ((verdict, duties),) = found
-            outside: tuple[str, ...] = ()
-            if verdict == Verdict.CONDITIONAL:
-                outside = tuple(dict.fromkeys(c for d in matching for c in d.conditions))
-            cases.append(Branch(label, verdict, duties, outside))
+        if all(sub == under[0][3] for *_, sub in under):
+            continue  # this fact changes nothing here
+        return [
+            ((label, *labels), verdict, duties, outside)
+            for label, sub in _grouped(under)
+            for labels, verdict, duties, outside in sub
+        ]
+    return [((), Verdict.CONDITIONAL, (), ())]
+
+
+def _with(rows: list[Row], name: str, value: Any) -> list[Row]:
+    return [(given, d) for given, d in rows if given.get(name, value) == value]
+
+
+def _grouped(under: list[tuple[str, Any, str, list[Case]]]) -> list[tuple[str, list[Case]]]:
+    """Values of one fact that lead to the same cases, as one labelled group, in order."""
+    groups: list[tuple[list[tuple[str, Any, str]], list[Case]]] = []
+    for name, value, label, sub in under:
+        for members, cases in groups:
+            if cases == sub:
+                members.append((name, value, label))
+                break
         else:
-            cases.append(Branch(label, Verdict.CONDITIONAL, ()))
-    return cases
+            groups.append(([(name, value, label)], sub))
+    return [(_group_label(members), cases) for members, cases in groups]
+
+
+def _group_label(members: list[tuple[str, Any, str]]) -> str:
+    """One value's own label, or "student is one of a, b" for named values."""
+    if len(members) == 1:
+        return members[0][2]
+    name = members[0][0]
+    if all(label == f"{name} = {value}" for _, value, label in members):
+        return f"{name} is one of {', '.join(str(value) for _, value, _ in members)}"
+    return " or ".join(label for _, _, label in members)
 
 
 def same_answer(a: Decision, b: Decision) -> bool:
