@@ -2,7 +2,7 @@
 
 Needs Debian's chromium and chromedriver (/usr/bin/chromium, /usr/bin/chromedriver)
 and selenium. Without them the test is skipped, unless ``TOS_KB_BROWSER=required``
-(set by .ci/run), in which case it fails. Screenshots go to test-artifacts/.
+(set by .ci/run) or ``CI=true``, in which case it fails. Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tos_kb.sitegen import paths
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = REPO / "test-artifacts"
-REQUIRED = os.environ.get("TOS_KB_BROWSER") == "required"
+REQUIRED = os.environ.get("CI") == "true" or os.environ.get("TOS_KB_BROWSER") == "required"
 
 
 def _missing() -> str | None:

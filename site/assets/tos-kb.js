@@ -91,31 +91,25 @@
 
   // --- the Ask page --------------------------------------------------------------------
 
+  /* A whole number typed in the form, as tos_kb.records.facts.parse_text reads it. */
   function parseInteger(text) {
-    var clean = text.replace(/[_,\s]/g, "");
-    if (!/^-?\d+(\.\d+)?$/.test(clean)) return NaN;
+    var clean = text.trim().replace(/[_,]/g, "");
+    if (!/^-?\d+$/.test(clean)) return NaN;
     return Number(clean);
   }
 
+  /* A citation's version page, at its quote (the anchor is compiled beside the citation). */
   function versionHref(root, data, citation) {
     var key = citation.document + "@" + citation.version;
-    var record = data.versions[key];
+    var version = data.compiled.versions[key];
+    var entries = version ? version.rules.concat(version.preconditions) : [];
     var anchor = "";
-    if (record) {
-      if (citation.kind === "precondition") {
-        (record.preconditions || []).some(function (p, i) {
-          if (p.quote === citation.quote) { anchor = "qp-" + i; return true; }
-          return false;
-        });
-      } else {
-        (record.rules || []).some(function (r, i) {
-          if (r.quote === citation.quote && r.action === citation.action) {
-            anchor = "q-" + i; return true;
-          }
-          return false;
-        });
-      }
-    }
+    entries.some(function (entry) {
+      var same = Object.keys(entry.citation).length === Object.keys(citation).length &&
+        Object.keys(citation).every(function (k) { return entry.citation[k] === citation[k]; });
+      if (same) anchor = entry.anchor || "";
+      return same;
+    });
     var url = new URL("documents/" + citation.document + "/" + citation.version + "/", root);
     return url.href + (anchor ? "#" + anchor : "");
   }
@@ -186,7 +180,7 @@
         if (type === "boolean") facts[name] = raw === "true";
         else if (type === "integer") {
           var n = parseInteger(raw);
-          if (isNaN(n)) problems.push(name + " takes a number");
+          if (isNaN(n)) problems.push(engine.wrongType(name, raw));
           else facts[name] = n;
         } else facts[name] = raw;
       });

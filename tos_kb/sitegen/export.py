@@ -2,13 +2,14 @@
 
 Why: the published site answers questions in the browser (the Ask page), and
 other tools want the archive without Python. The export carries everything the
-engine reads — vocabularies, subjects with their governance ranges, each
-document's versions placed on the calendar, each version's record with its
-rules and preconditions in their YAML form — plus the change log. It carries no
-texts (they stay in ``terms/``) and no build time, so the same archive always
-gives the same bytes.
+reader needs — vocabularies, subjects, documents and each version's record as
+written — and, under ``compiled``, the compiled index the browser engine
+evaluates (:mod:`tos_kb.sitegen.compiled`: rules per action with parents
+resolved, citations, descriptions, timelines, caveats and fact spaces, all
+built by Python), plus the change log. It carries no texts (they stay in
+``terms/``) and no build time, so the same archive always gives the same bytes.
 
-Format: ``{"format": "tos-kb-export", "format_version": 1, ...}``; the keys
+Format: ``{"format": "tos-kb-export", "format_version": 2, ...}``; the keys
 are listed in :data:`TOP_LEVEL_KEYS` and documented on the site's export page.
 """
 
@@ -19,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from tos_kb.kb import KnowledgeBase
+from tos_kb.sitegen.compiled import build_compiled
+from tos_kb.sitegen.versions import find_rule
 
 FORMAT = "tos-kb-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 TOP_LEVEL_KEYS: dict[str, str] = {
     "format": "always 'tos-kb-export'",
-    "format_version": "1; raised when a key changes meaning or disappears",
+    "format_version": "2; raised when a key changes meaning or disappears",
     "archive": "counts, and the latest 'retrieved' day in the archive (its as-of day)",
     "actions": "the action vocabulary, by id, in order (label, definition, parent, core)",
     "facts": "the fact vocabulary, by id (type, values for enums, meaning)",
@@ -33,10 +36,12 @@ TOP_LEVEL_KEYS: dict[str, str] = {
     "providers": "the providers, by id",
     "names": "every name a question may use for a subject (ids, aliases, provider ids) -> id",
     "subjects": "the subjects, by id, each with governed_by: documents over date ranges",
-    "documents": "the documents, by id, each with its timeline (versions placed on the "
-    "calendar: key, start, end, exact, caveat) and its undated versions",
-    "versions": "every version record, by provider/document@version, with rules and "
-    "preconditions in their YAML form (conditions as written)",
+    "documents": "the documents, by id, as written",
+    "versions": "every version record, by provider/document@version, as written except "
+    "its rules and preconditions (they are under compiled.versions)",
+    "compiled": "what the Ask page's engine evaluates, built by Python: per subject its "
+    "governing ranges and fact spaces, per document its timeline, per version its rules "
+    "and preconditions with citations, and which of them each action reads",
     "changes": "every tightening, loosening, mixed change and rewording, oldest first, "
     "with witnesses (as kb.changes() gives them)",
 }
@@ -63,41 +68,22 @@ def subject_names(kb: KnowledgeBase) -> dict[str, str]:
     return names
 
 
-def _timeline(kb: KnowledgeBase, document: str) -> dict[str, Any]:
-    timeline = kb.timeline(document)
-    return {
-        "timeline": [
-            {
-                "key": p.key,
-                "start": p.interval.start.isoformat(),
-                "end": p.interval.end.isoformat() if p.interval.end else None,
-                "exact": p.start.exact,
-                "caveat": p.start.caveat,
-            }
-            for p in timeline.placed
-        ],
-        "undated": list(timeline.undated),
-        "horizon": (
-            kb.index.horizon[document].isoformat() if document in kb.index.horizon else None
-        ),
-    }
+def _record(record: Any) -> dict[str, Any]:
+    """A version record as written, without the rules and preconditions (compiled instead)."""
+    return {k: v for k, v in _dump(record).items() if k not in ("rules", "preconditions")}
 
 
 def build_export(kb: KnowledgeBase, *, with_changes: bool = True) -> dict[str, Any]:
     """The export as a JSON-ready dict (see :data:`TOP_LEVEL_KEYS`)."""
     records = kb.versions()
-    documents: dict[str, Any] = {}
-    for doc_id in sorted(kb.documents):
-        documents[doc_id] = {**_dump(kb.documents[doc_id]), **_timeline(kb, doc_id)}
-    versions = {f"{r.document}@{r.version}": _dump(r) for r in records}
     retrieved = max((r.retrieved for r in records), default=None)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "archive": {
             "providers": len(kb.archive.providers),
-            "documents": len(documents),
-            "versions": len(versions),
+            "documents": len(kb.documents),
+            "versions": len(records),
             "subjects": len(kb.archive.subjects),
             "as_of": retrieved.isoformat() if retrieved else None,
             "release": kb.release.id,
@@ -108,8 +94,11 @@ def build_export(kb: KnowledgeBase, *, with_changes: bool = True) -> dict[str, A
         "providers": {k: _dump(kb.archive.providers[k]) for k in sorted(kb.archive.providers)},
         "names": subject_names(kb),
         "subjects": {s.id: _dump(s) for s in kb.subjects()},
-        "documents": documents,
-        "versions": versions,
+        "documents": {d: _dump(kb.documents[d]) for d in sorted(kb.documents)},
+        "versions": {f"{r.document}@{r.version}": _record(r) for r in records},
+        "compiled": build_compiled(
+            kb.index, lambda key, citation: find_rule(kb.version(key), citation)
+        ),
         "changes": [e.to_dict() for e in kb.changes()] if with_changes else [],
     }
 
