@@ -114,8 +114,7 @@ def unknown_table(site: Site) -> str:
 
 
 def page(site: Site) -> PageSource:
-    """The coverage page."""
-    kb = site.kb
+    """The coverage page: subjects, why answers are unknown, documents."""
     out = PageSource(SRC, "Coverage")
     out.html(
         "<p>What this archive holds, and where it has holes. A question about a day on which "
@@ -123,6 +122,20 @@ def page(site: Site) -> PageSource:
         "guessed.</p>" + summary(site)
     )
     out.heading(2, "Subjects", "subjects")
+    out.html(_subjects_table(site))
+    out.heading(2, "Why answers are unknown", "unknown")
+    out.html(
+        "<p>Every subject and action asked on every day an answer can change, with no facts "
+        "given: how many answers are unknown, by reason.</p>" + unknown_table(site)
+    )
+    out.heading(2, "Documents", "documents")
+    out.html(_documents_table(site))
+    return out
+
+
+def _subjects_table(site: Site) -> str:
+    """Each subject: covered from when, its gaps, and its answers today with no facts."""
+    kb = site.kb
     rows = []
     for subject in kb.subjects():
         first = min((g.from_ for g in subject.governed_by), default=None)
@@ -142,23 +155,18 @@ def page(site: Site) -> PageSource:
                 " ".join(f"{badge(v)} {n}" for v, n in sorted(answers.items())),
             ]
         )
-    out.html(
-        table(
-            [
-                "Subject",
-                "Covered from",
-                "Gaps (no version archived)",
-                f"Answers on {site.as_of.isoformat()}, no facts",
-            ],
-            rows,
-        )
-    )
-    out.heading(2, "Why answers are unknown", "unknown")
-    out.html(
-        "<p>Every subject and action asked on every day an answer can change, with no facts "
-        "given: how many answers are unknown, by reason.</p>" + unknown_table(site)
-    )
-    out.heading(2, "Documents", "documents")
+    headers = [
+        "Subject",
+        "Covered from",
+        "Gaps (no version archived)",
+        f"Answers on {site.as_of.isoformat()}, no facts",
+    ]
+    return table(headers, rows)
+
+
+def _documents_table(site: Site) -> str:
+    """Each document: its versions, how many are full texts, when it starts, undated ones."""
+    kb = site.kb
     rows = []
     for doc_id in sorted(kb.documents):
         records = kb.versions(doc_id)
@@ -173,5 +181,4 @@ def page(site: Site) -> PageSource:
                 esc(len(timeline.undated) or ""),
             ]
         )
-    out.html(table(["Document", "Versions", "Coverage", "First in force", "Undated"], rows))
-    return out
+    return table(["Document", "Versions", "Coverage", "First in force", "Undated"], rows)

@@ -100,8 +100,7 @@ def quote_status(site: Site, old: str, new: str) -> list[tuple[str, str, str, st
 
 
 def change_page(site: Site, pair: Pair) -> PageSource:
-    """The page of one change."""
-    kb = site.kb
+    """The page of one change: what it is, the rules that moved, the quotes, the text diff."""
     src = pair.src
     page = PageSource(src, f"{pair.old} → {pair.new}")
     direction = site.direction(pair)
@@ -119,7 +118,14 @@ def change_page(site: Site, pair: Pair) -> PageSource:
         + link(site.href(src, paths.version(pair.new)), pair.new)
         + ".</p>"
     )
+    _rule_changes(page, site, pair)
+    _quotes(page, site, pair)
+    _text_changes(page, site, pair)
+    return page
 
+
+def _rule_changes(page: PageSource, site: Site, pair: Pair) -> None:
+    """Each action whose answers moved, with witnesses; the unchanged ones named."""
     changes = site.rule_changes(pair)
     moved = [c for c in changes if c.direction != Direction.UNCHANGED]
     same = [c.action for c in changes if c.direction == Direction.UNCHANGED]
@@ -141,33 +147,34 @@ def change_page(site: Site, pair: Pair) -> PageSource:
     if same:
         page.html("<p>Unchanged: " + ", ".join(code(a) for a in same) + ".</p>")
 
-    statuses = quote_status(site, pair.old, pair.new)
-    if statuses:
-        page.heading(2, "Quotes of the old version", "quotes")
-        page.html(
-            table(
-                ["Action", "Quote", "In the new text"],
-                [
-                    [
-                        code(a),
-                        f'<span class="tk-quote-inline">{esc(q)}</span>',
-                        esc(status + (f" ({note})" if note else "")),
-                    ]
-                    for a, q, status, note in statuses
-                ],
-            )
-        )
 
+def _quotes(page: PageSource, site: Site, pair: Pair) -> None:
+    """Whether each quote of the old version still stands in the new text."""
+    statuses = quote_status(site, pair.old, pair.new)
+    if not statuses:
+        return
+    page.heading(2, "Quotes of the old version", "quotes")
+    rows = [
+        [
+            code(a),
+            f'<span class="tk-quote-inline">{esc(q)}</span>',
+            esc(status + (f" ({note})" if note else "")),
+        ]
+        for a, q, status, note in statuses
+    ]
+    page.html(table(["Action", "Quote", "In the new text"], rows))
+
+
+def _text_changes(page: PageSource, site: Site, pair: Pair) -> None:
     page.heading(2, "Text changes", "text")
     try:
-        old_text = kb.version(pair.old).read_text()
-        new_text = kb.version(pair.new).read_text()
+        old_text = site.kb.version(pair.old).read_text()
+        new_text = site.kb.version(pair.new).read_text()
     except OSError:
         page.html('<p class="tk-warning">A text file is missing.</p>')
-        return page
+        return
     diff = diff_texts(old_text, new_text)
     if diff.is_empty:
         page.html("<p>The two texts are identical.</p>")
     else:
         page.html(f'<div class="tk-diff" data-search-exclude>{to_html(diff)}</div>')
-    return page

@@ -110,11 +110,33 @@ def timeline_chart(site: Site, doc_id: str, from_src: str) -> str:
 
 def document_page(site: Site, doc_id: str) -> PageSource:
     """One document: what it is, its versions on a timeline, what it governs."""
-    kb = site.kb
-    doc = kb.documents[doc_id]
     src = paths.document(doc_id)
     page = PageSource(src, doc_id, edit=f"{doc_id}/document.yaml")
-    kind = kb.archive.kinds.get(doc.kind)
+    page.html(_about(site, doc_id, src))
+    page.heading(2, "Versions", "versions")
+    page.html(timeline_chart(site, doc_id, src))
+    page.html(_versions_table(site, doc_id, src))
+    governs = site.governs.get(doc_id, [])
+    if governs:
+        page.heading(2, "Subjects it governs", "subjects")
+        rows = [
+            [
+                link(site.href(src, paths.subject(sid)), sid),
+                esc(g.role),
+                esc(g.from_.isoformat()),
+                esc(g.until.isoformat() if g.until else "open"),
+                esc(g.basis),
+            ]
+            for sid, g in governs
+        ]
+        page.html(table(["Subject", "Role", "From", "Until", "Basis"], rows))
+    return page
+
+
+def _about(site: Site, doc_id: str, src: str) -> str:
+    """What the document is, who publishes it, its succession, and what the archive lacks."""
+    doc = site.kb.documents[doc_id]
+    kind = site.kb.archive.kinds.get(doc.kind)
     provider_id = doc_id.split("/", 1)[0]
     facts = [
         f'<p class="tk-lede">{esc(doc.title)}</p>',
@@ -124,23 +146,9 @@ def document_page(site: Site, doc_id: str) -> PageSource:
         link(site.href(src, paths.provider(provider_id)), provider_id),
         (". Canonical address: " + ext_link(doc.canonical_url)) if doc.canonical_url else "",
         ".</p>",
+        *_succession(site, doc_id, src),
     ]
-    if doc.succeeds:
-        target = (
-            link(site.href(src, paths.document(doc.succeeds)), doc.succeeds)
-            if doc.succeeds in kb.documents
-            else code(doc.succeeds)
-        )
-        facts.append(
-            f"<p>Succeeds {target}"
-            + (f": {esc(doc.succession_basis)}" if doc.succession_basis else "")
-            + "</p>"
-        )
-    for successor in site.successors.get(doc_id, []):
-        facts.append(
-            f"<p>Succeeded by {link(site.href(src, paths.document(successor)), successor)}.</p>"
-        )
-    seen = kb.index.horizon.get(doc_id)
+    seen = site.kb.index.horizon.get(doc_id)
     if seen is not None:
         facts.append(
             f'<p class="tk-horizon">The archive last saw this document in force on '
@@ -152,11 +160,35 @@ def document_page(site: Site, doc_id: str) -> PageSource:
             f"<p>A version effective {esc(missing.effective)} is reported "
             f"({esc(missing.source)}) but not archived.</p>"
         )
-    page.html("".join(facts) + paragraphs(doc.notes))
+    return "".join(facts) + paragraphs(doc.notes)
 
+
+def _succession(site: Site, doc_id: str, src: str) -> list[str]:
+    """The document it succeeds and those that succeed it, as paragraphs."""
+    doc = site.kb.documents[doc_id]
+    out = []
+    if doc.succeeds:
+        target = (
+            link(site.href(src, paths.document(doc.succeeds)), doc.succeeds)
+            if doc.succeeds in site.kb.documents
+            else code(doc.succeeds)
+        )
+        out.append(
+            f"<p>Succeeds {target}"
+            + (f": {esc(doc.succession_basis)}" if doc.succession_basis else "")
+            + "</p>"
+        )
+    for successor in site.successors.get(doc_id, []):
+        out.append(
+            f"<p>Succeeded by {link(site.href(src, paths.document(successor)), successor)}.</p>"
+        )
+    return out
+
+
+def _versions_table(site: Site, doc_id: str, src: str) -> str:
+    """Every version: when it governs, its coverage, and how it changed the answers."""
+    kb = site.kb
     timeline = kb.timeline(doc_id)
-    page.heading(2, "Versions", "versions")
-    page.html(timeline_chart(site, doc_id, src))
     rows = []
     pairs_into = {p.new: p for p in site.pairs if p.kind == "version"}
     for p in timeline.placed:
@@ -181,34 +213,7 @@ def document_page(site: Site, doc_id: str) -> PageSource:
         )
     for key in timeline.undated:
         record = kb.version(key).record
-        rows.append(
-            [
-                link(site.href(src, paths.version(key)), record.version),
-                esc(record.effective),
-                "undated",
-                "",
-                esc(record.coverage),
-                "",
-            ]
-        )
-    page.html(table(["Version", "Effective", "Governs from", "Until", "Coverage", "Change"], rows))
-
-    governs = site.governs.get(doc_id, [])
-    if governs:
-        page.heading(2, "Subjects it governs", "subjects")
-        page.html(
-            table(
-                ["Subject", "Role", "From", "Until", "Basis"],
-                [
-                    [
-                        link(site.href(src, paths.subject(sid)), sid),
-                        esc(g.role),
-                        esc(g.from_.isoformat()),
-                        esc(g.until.isoformat() if g.until else "open"),
-                        esc(g.basis),
-                    ]
-                    for sid, g in governs
-                ],
-            )
-        )
-    return page
+        link_ = link(site.href(src, paths.version(key)), record.version)
+        rows.append([link_, esc(record.effective), "undated", "", esc(record.coverage), ""])
+    headers = ["Version", "Effective", "Governs from", "Until", "Coverage", "Change"]
+    return table(headers, rows)

@@ -18,7 +18,7 @@ from typing import Any
 
 from tos_kb.answer.factspace import relevant_values
 from tos_kb.records import conditions as cond
-from tos_kb.records.models import Subject
+from tos_kb.records.models import Governance, Subject
 from tos_kb.records.vocab import FactSpec, FactType
 
 from . import paths
@@ -272,20 +272,9 @@ def _governance_chart(site: Site, subject: Subject, src: str, axis: Axis) -> str
 
 def subject_page(site: Site, subject: Subject) -> PageSource:
     """One subject: what governs it, and what it allowed over time."""
-    kb = site.kb
     src = paths.subject(subject.id)
     page = PageSource(src, f"{subject.name} ({subject.id})", edit=f"subjects/{subject.id}.yaml")
-    ask = site.href(src, "ask.md") + f"?subject={subject.id}"
-    intro = [
-        f"<p>{esc(subject.kind.capitalize())} from ",
-        link(site.href(src, paths.provider(subject.provider)), subject.provider),
-        f'. <a href="{esc(ask)}">Ask a question about it</a>.</p>',
-        paragraphs(subject.description, "tk-lede"),
-    ]
-    if subject.aliases:
-        intro.append("<p>Also called: " + ", ".join(code(a) for a in subject.aliases) + ".</p>")
-    page.html("".join(intro) + paragraphs(subject.notes))
-
+    page.html(_intro(site, subject, src))
     page.heading(2, "Governing documents", "governance")
     days = change_points(site, subject)
     axis = _axis(site, days) if days else None
@@ -300,36 +289,55 @@ def subject_page(site: Site, subject: Subject) -> PageSource:
                 ]
             )
         )
-    cards = []
-    for gov in subject.governed_by:
-        evidence = "".join(
-            "<li>" + _evidence_link(site, src, ref) + "</li>" for ref in gov.evidence
-        )
-        until = gov.until.isoformat() if gov.until else "open"
-        cards.append(
-            '<section class="tk-rule tk-gov-entry"><p class="tk-rule-head">'
-            + link(site.href(src, paths.document(gov.document)), gov.document)
-            + f' <span class="tk-when">as {esc(gov.role)}, from {esc(gov.from_.isoformat())}'
-            + f" until {esc(until)}"
-            + (f" only if {esc(gov.parsed_when.describe())}" if gov.parsed_when else "")
-            + "</span></p>"
-            + f"<p>{esc(gov.basis)}</p>"
-            + (
-                f'<p class="tk-caveat">Uncertain: {esc(gov.uncertainty)}</p>'
-                if gov.uncertainty
-                else ""
-            )
-            + (f'<p>Evidence:</p><ul class="tk-evidence">{evidence}</ul>' if evidence else "")
-            + "</section>"
-        )
-    page.html("".join(cards))
-
+    page.html("".join(_governance_card(site, src, gov) for gov in subject.governed_by))
     if not days or axis is None:
         return page
-    tips = ["; ".join(_what_changes(site, subject, d)) for d in days]
-    actions = list(kb.archive.actions)
-    matrices = {a: matrix(site, subject.id, a, days) for a in actions}
+    _verdicts_over_time(page, site, subject, days, axis)
+    events = site.kb.changes(subject=subject.id)
+    if events:
+        page.heading(2, "Changes", "changes")
+        page.html(_changes_list(site, src, events))
+    return page
 
+
+def _intro(site: Site, subject: Subject, src: str) -> str:
+    ask = site.href(src, "ask.md") + f"?subject={subject.id}"
+    intro = [
+        f"<p>{esc(subject.kind.capitalize())} from ",
+        link(site.href(src, paths.provider(subject.provider)), subject.provider),
+        f'. <a href="{esc(ask)}">Ask a question about it</a>.</p>',
+        paragraphs(subject.description, "tk-lede"),
+    ]
+    if subject.aliases:
+        intro.append("<p>Also called: " + ", ".join(code(a) for a in subject.aliases) + ".</p>")
+    return "".join(intro) + paragraphs(subject.notes)
+
+
+def _governance_card(site: Site, src: str, gov: Governance) -> str:
+    """One governing range: the document, its role and days, its basis and evidence."""
+    evidence = "".join("<li>" + _evidence_link(site, src, ref) + "</li>" for ref in gov.evidence)
+    until = gov.until.isoformat() if gov.until else "open"
+    return (
+        '<section class="tk-rule tk-gov-entry"><p class="tk-rule-head">'
+        + link(site.href(src, paths.document(gov.document)), gov.document)
+        + f' <span class="tk-when">as {esc(gov.role)}, from {esc(gov.from_.isoformat())}'
+        + f" until {esc(until)}"
+        + (f" only if {esc(gov.parsed_when.describe())}" if gov.parsed_when else "")
+        + "</span></p>"
+        + f"<p>{esc(gov.basis)}</p>"
+        + (f'<p class="tk-caveat">Uncertain: {esc(gov.uncertainty)}</p>' if gov.uncertainty else "")
+        + (f'<p>Evidence:</p><ul class="tk-evidence">{evidence}</ul>' if evidence else "")
+        + "</section>"
+    )
+
+
+def _verdicts_over_time(
+    page: PageSource, site: Site, subject: Subject, days: list[date], axis: Axis
+) -> None:
+    """The answer to every action on each change day: one table, then a chart per action."""
+    tips = ["; ".join(_what_changes(site, subject, d)) for d in days]
+    actions = list(site.kb.archive.actions)
+    matrices = {a: matrix(site, subject.id, a, days) for a in actions}
     page.heading(2, "Verdicts over time", "verdicts")
     page.html(
         "<p>The engine's answer on each day the governing texts change, with no facts given "
@@ -337,10 +345,9 @@ def subject_page(site: Site, subject: Subject) -> PageSource:
         + _matrix_table(days, [(code(a), matrices[a][0].cells) for a in actions], "Action", tips)
         + _matrix_legend()
     )
-
     for action in actions:
         rows_ = matrices[action]
-        label = kb.archive.actions[action].label
+        label = site.kb.archive.actions[action].label
         page.heading(3, f"{action}: {label}", f"action-{action}")
         page.html(
             _verdict_chart(axis, days, rows_, f"{action} with {subject.id} over time")
@@ -349,12 +356,6 @@ def subject_page(site: Site, subject: Subject) -> PageSource:
             + _matrix_table(days, [(esc(r.label), r.cells) for r in rows_], "Facts", tips)
             + "</details>"
         )
-
-    events = kb.changes(subject=subject.id)
-    if events:
-        page.heading(2, "Changes", "changes")
-        page.html(_changes_list(site, src, events))
-    return page
 
 
 def _evidence_link(site: Site, src: str, ref: Any) -> str:

@@ -73,17 +73,32 @@ def _texts(entry: VersionEntry) -> list[tuple[str, str]]:
 
 
 def version_page(site: Site, key: str) -> PageSource:
-    """The page of one version."""
-    kb = site.kb
-    entry = kb.version(key)
+    """The page of one version: dates, sources, subjects, rules, evidence, then the texts."""
+    entry = site.kb.version(key)
     record = entry.record
     src = paths.version(key)
-    doc = kb.documents.get(record.document)
     page = PageSource(src, key, edit=f"{record.document}/{record.version}/record.yaml")
-    timeline = kb.timeline(record.document)
-    placed = next((p for p in timeline.placed if p.key == key), None)
-
     # Texts first: rule cards link to the line where each quote stands.
+    rendered = _rendered_texts(site, key, entry)
+    found = {a for _, lines in rendered.values() for a in lines}
+    page.html(_intro(site, src, key, entry))
+    page.heading(2, "Dates", "dates")
+    page.html(_dates(site, key, entry))
+    _sources(page, site, src, key, entry)
+    _subjects_governed(page, site, src, record.document)
+    _rules(page, entry, found)
+    _evidence(page, site, src, key, found)
+    for name, title in _texts(entry):
+        anchor = "text" if name == TEXT_FILE else _prefix(name)
+        page.heading(2, f"{title} ({name})", f"{anchor}-heading")
+        page.html(rendered[name][0])
+    return page
+
+
+def _rendered_texts(
+    site: Site, key: str, entry: VersionEntry
+) -> dict[str, tuple[str, dict[str, int]]]:
+    """Each text of the version as HTML with its quotes marked, and where each quote stands."""
     rendered: dict[str, tuple[str, dict[str, int]]] = {}
     quotes = _quotes_by_file(site, key, entry)
     for name, _title in _texts(entry):
@@ -93,25 +108,33 @@ def version_page(site: Site, key: str) -> PageSource:
             rendered[name] = ('<p class="tk-warning">This text file is missing.</p>', {})
             continue
         rendered[name] = render(text, quotes.get(name, []), _prefix(name))
-    found = {a for _, lines in rendered.values() for a in lines}
+    return rendered
 
-    intro = [
-        f'<p class="tk-lede">{esc(record.title)}</p>',
-        "<p>",
-        "Version of ",
-        link(site.href(src, paths.document(record.document)), record.document),
-        f" ({esc(doc.title)})" if doc else "",
-        ". ",
-        _neighbours(site, src, key),
-        "</p>",
-    ]
-    page.html("".join(intro))
 
-    page.heading(2, "Dates", "dates")
-    interval = ""
+def _intro(site: Site, src: str, key: str, entry: VersionEntry) -> str:
+    record = entry.record
+    doc = site.kb.documents.get(record.document)
+    return "".join(
+        [
+            f'<p class="tk-lede">{esc(record.title)}</p>',
+            "<p>",
+            "Version of ",
+            link(site.href(src, paths.document(record.document)), record.document),
+            f" ({esc(doc.title)})" if doc else "",
+            ". ",
+            _neighbours(site, src, key),
+            "</p>",
+        ]
+    )
+
+
+def _governs(site: Site, key: str, document: str) -> str:
+    """Over which days the version governs, or why it is not placed on the calendar."""
+    timeline = site.kb.timeline(document)
+    placed = next((p for p in timeline.placed if p.key == key), None)
     if placed is not None:
         end = placed.interval.end.isoformat() if placed.interval.end else "still in force"
-        interval = (
+        return (
             f"from {esc(placed.interval.start.isoformat())} until {esc(end)}"
             + (" (exclusive)" if placed.interval.end else "")
             + (
@@ -120,107 +143,109 @@ def version_page(site: Site, key: str) -> PageSource:
                 else ""
             )
         )
-    elif key in timeline.undated:
-        interval = (
+    if key in timeline.undated:
+        return (
             "undated: not placed on the calendar (evidence only, or applies over the "
             "range its subject gives when it is the document's only text)"
         )
-    page.html(
-        dl(
-            [
-                ("Effective", esc(record.effective)),
-                ("Basis", esc(record.effective_basis)),
-                ("Governs", interval),
-                ("Published", esc(record.published or "")),
-                ("Attested in force on", esc(", ".join(d.isoformat() for d in record.in_force_on))),
-                ("Retrieved", esc(record.retrieved.isoformat())),
-                ("Verified", esc(record.verified.isoformat() if record.verified else "")),
-                ("Withdrawn", esc(record.withdrawn.isoformat() if record.withdrawn else "")),
-            ]
-        )
+    return ""
+
+
+def _dates(site: Site, key: str, entry: VersionEntry) -> str:
+    record = entry.record
+    return dl(
+        [
+            ("Effective", esc(record.effective)),
+            ("Basis", esc(record.effective_basis)),
+            ("Governs", _governs(site, key, record.document)),
+            ("Published", esc(record.published or "")),
+            ("Attested in force on", esc(", ".join(d.isoformat() for d in record.in_force_on))),
+            ("Retrieved", esc(record.retrieved.isoformat())),
+            ("Verified", esc(record.verified.isoformat() if record.verified else "")),
+            ("Withdrawn", esc(record.withdrawn.isoformat() if record.withdrawn else "")),
+        ]
     )
 
+
+def _sources(page: PageSource, site: Site, src: str, key: str, entry: VersionEntry) -> None:
+    """Where the text comes from, its hash, and the version's other texts."""
+    record = entry.record
     page.heading(2, "Sources", "sources")
     text_link = link(site.href(src, paths.version_text(key)), "text.txt")
-    page.html(
-        dl(
-            [
-                ("Source", ext_link(record.source_url)),
-                ("Obtained from", esc(record.obtained_from)),
-                (
-                    "Coverage",
-                    esc(record.coverage)
-                    + (
-                        " — only the sections shown were archived"
-                        if record.coverage == "excerpt"
-                        else ""
-                    ),
-                ),
-                ("SHA-256", f"{code(record.sha256)} of {text_link}"),
-            ]
-        )
-        + paragraphs(record.notes)
-    )
+    excerpt = " — only the sections shown were archived" if record.coverage == "excerpt" else ""
+    rows = [
+        ("Source", ext_link(record.source_url)),
+        ("Obtained from", esc(record.obtained_from)),
+        ("Coverage", esc(record.coverage) + excerpt),
+        ("SHA-256", f"{code(record.sha256)} of {text_link}"),
+    ]
+    page.html(dl(rows) + paragraphs(record.notes))
     if record.also:
-        rows = [
-            [
-                esc(a.title),
-                link(site.href(src, paths.version_text(key, a.file)), a.file),
-                esc(a.coverage),
-                ext_link(a.source_url) if a.source_url else "",
-                esc(a.obtained_from),
-                code(a.sha256),
-            ]
-            for a in record.also
-        ]
-        page.html(
-            table(["Other text", "File", "Coverage", "Source", "Obtained from", "SHA-256"], rows)
-        )
+        page.html(_other_texts(site, src, key, entry))
 
-    governs = site.governs.get(record.document, [])
-    if governs:
-        page.heading(2, "Subjects governed", "subjects")
-        rows = [
-            [
-                link(site.href(src, paths.subject(sid)), sid),
-                esc(gov.role),
-                esc(gov.from_.isoformat()),
-                esc(gov.until.isoformat() if gov.until else "open"),
-                esc(gov.parsed_when.describe() if gov.parsed_when else ""),
-            ]
-            for sid, gov in governs
-        ]
-        page.html(table(["Subject", "Role", "From", "Until", "Only if"], rows))
 
+def _other_texts(site: Site, src: str, key: str, entry: VersionEntry) -> str:
+    rows = [
+        [
+            esc(a.title),
+            link(site.href(src, paths.version_text(key, a.file)), a.file),
+            esc(a.coverage),
+            ext_link(a.source_url) if a.source_url else "",
+            esc(a.obtained_from),
+            code(a.sha256),
+        ]
+        for a in entry.record.also
+    ]
+    headers = ["Other text", "File", "Coverage", "Source", "Obtained from", "SHA-256"]
+    return table(headers, rows)
+
+
+def _subjects_governed(page: PageSource, site: Site, src: str, document: str) -> None:
+    governs = site.governs.get(document, [])
+    if not governs:
+        return
+    page.heading(2, "Subjects governed", "subjects")
+    rows = [
+        [
+            link(site.href(src, paths.subject(sid)), sid),
+            esc(gov.role),
+            esc(gov.from_.isoformat()),
+            esc(gov.until.isoformat() if gov.until else "open"),
+            esc(gov.parsed_when.describe() if gov.parsed_when else ""),
+        ]
+        for sid, gov in governs
+    ]
+    page.html(table(["Subject", "Role", "From", "Until", "Only if"], rows))
+
+
+def _rules(page: PageSource, entry: VersionEntry, found: set[str]) -> None:
+    """The preconditions, then the rules, each as a card with its quote."""
+    record = entry.record
     if record.preconditions:
         page.heading(2, "Preconditions", "preconditions")
         page.html("".join(_precondition(i, p, found) for i, p in enumerate(record.preconditions)))
-
     page.heading(2, "Rules", "rules")
     if record.rules:
         page.html("".join(_rule(i, r, found) for i, r in enumerate(record.rules)))
     else:
         page.html('<p class="tk-note">This version carries no rules (evidence only).</p>')
 
-    evidence = site.evidence.get(key, [])
-    if evidence:
-        page.heading(2, "Cited as evidence", "evidence")
-        items = "".join(
-            "<li>"
-            + link(site.href(src, paths.subject(e.subject)), e.subject)
-            + f" ({esc(e.document)}): "
-            + _quote_block(e.quote, f"qe-{e.index}", found)
-            + "</li>"
-            for e in evidence
-        )
-        page.html(f'<ul class="tk-evidence">{items}</ul>')
 
-    for name, title in _texts(entry):
-        anchor = "text" if name == TEXT_FILE else _prefix(name)
-        page.heading(2, f"{title} ({name})", f"{anchor}-heading")
-        html_text, _ = rendered[name]
-        page.html(html_text)
-    return page
+def _evidence(page: PageSource, site: Site, src: str, key: str, found: set[str]) -> None:
+    """The subjects' governance evidence quoted from this version."""
+    evidence = site.evidence.get(key, [])
+    if not evidence:
+        return
+    page.heading(2, "Cited as evidence", "evidence")
+    items = "".join(
+        "<li>"
+        + link(site.href(src, paths.subject(e.subject)), e.subject)
+        + f" ({esc(e.document)}): "
+        + _quote_block(e.quote, f"qe-{e.index}", found)
+        + "</li>"
+        for e in evidence
+    )
+    page.html(f'<ul class="tk-evidence">{items}</ul>')
 
 
 def _neighbours(site: Site, src: str, key: str) -> str:
