@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tos_kb.cli.common import console, friendly, load_kb, terms_option
+from tos_kb.kb import KnowledgeBase
 
 
 @click.command()
@@ -85,61 +86,61 @@ def facts(terms: str | None, as_json: bool) -> None:
 def show(ref: str, terms: str | None, as_json: bool, with_text: bool) -> None:
     """Show a subject (its governing documents), a document (DOC) or a version (DOC@VERSION)."""
     kb = load_kb(terms)
-    out = console()
     if "@" not in ref and "/" not in ref:
-        subject = kb.subject(ref)
-        if as_json:
-            click.echo(
-                json.dumps(
-                    subject.model_dump(mode="json", by_alias=True, exclude_none=True),
-                    indent=2,
-                    ensure_ascii=False,
-                )
-            )
-            return
-        aliases = f" (also: {', '.join(subject.aliases)})" if subject.aliases else ""
-        out.print(
-            f"[bold]{escape(subject.name)}[/] — {subject.id}, a {subject.kind}{escape(aliases)}"
-        )
-        for g in subject.governed_by:
-            scope = f" if {g.parsed_when.describe()}" if g.parsed_when else ""
-            out.print(
-                f"  {g.document} ({g.role}{scope}) {g.from_} → {g.until or '…'}", markup=False
-            )
-            out.print(f"      {g.basis}", markup=False, style="dim")
-            if g.uncertainty:
-                out.print(f"      uncertain: {g.uncertainty}", markup=False, style="magenta")
+        _show_subject(kb, ref, as_json)
+    elif "@" not in ref:
+        _show_document(kb, ref, as_json)
+    else:
+        _show_version(kb, ref, as_json, with_text)
+
+
+def _show_subject(kb: KnowledgeBase, ref: str, as_json: bool) -> None:
+    subject = kb.subject(ref)
+    if as_json:
+        data = subject.model_dump(mode="json", by_alias=True, exclude_none=True)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    if "@" not in ref:
-        timeline = kb.timeline(ref)
-        document = kb.documents[ref]
-        if as_json:
-            click.echo(
-                json.dumps(
-                    {
-                        "document": document.model_dump(mode="json", exclude_none=True),
-                        "versions": [
-                            {
-                                "version": p.key.split("@", 1)[1],
-                                "from": p.interval.start.isoformat(),
-                                "until": p.interval.end.isoformat() if p.interval.end else None,
-                                "exact": p.start.exact,
-                            }
-                            for p in timeline.placed
-                        ],
-                        "undated": [k.split("@", 1)[1] for k in timeline.undated],
-                    },
-                    indent=2,
-                )
-            )
-            return
-        out.print(f"[bold]{escape(document.title)}[/] ({escape(ref)}, {document.kind})")
-        for p in timeline.placed:
-            mark = "" if p.start.exact else " (approximate start)"
-            out.print(f"  {p.key}  {p.interval}{mark}", markup=False)
-        for key in timeline.undated:
-            out.print(f"  {key}  (undated)", markup=False)
+    out = console()
+    aliases = f" (also: {', '.join(subject.aliases)})" if subject.aliases else ""
+    out.print(f"[bold]{escape(subject.name)}[/] — {subject.id}, a {subject.kind}{escape(aliases)}")
+    for g in subject.governed_by:
+        scope = f" if {g.parsed_when.describe()}" if g.parsed_when else ""
+        out.print(f"  {g.document} ({g.role}{scope}) {g.from_} → {g.until or '…'}", markup=False)
+        out.print(f"      {g.basis}", markup=False, style="dim")
+        if g.uncertainty:
+            out.print(f"      uncertain: {g.uncertainty}", markup=False, style="magenta")
+
+
+def _show_document(kb: KnowledgeBase, ref: str, as_json: bool) -> None:
+    timeline = kb.timeline(ref)
+    document = kb.documents[ref]
+    if as_json:
+        versions = [
+            {
+                "version": p.key.split("@", 1)[1],
+                "from": p.interval.start.isoformat(),
+                "until": p.interval.end.isoformat() if p.interval.end else None,
+                "exact": p.start.exact,
+            }
+            for p in timeline.placed
+        ]
+        data = {
+            "document": document.model_dump(mode="json", exclude_none=True),
+            "versions": versions,
+            "undated": [k.split("@", 1)[1] for k in timeline.undated],
+        }
+        click.echo(json.dumps(data, indent=2))
         return
+    out = console()
+    out.print(f"[bold]{escape(document.title)}[/] ({escape(ref)}, {document.kind})")
+    for p in timeline.placed:
+        mark = "" if p.start.exact else " (approximate start)"
+        out.print(f"  {p.key}  {p.interval}{mark}", markup=False)
+    for key in timeline.undated:
+        out.print(f"  {key}  (undated)", markup=False)
+
+
+def _show_version(kb: KnowledgeBase, ref: str, as_json: bool, with_text: bool) -> None:
     entry = kb.version(ref)
     record = entry.record
     if as_json:
@@ -148,6 +149,7 @@ def show(ref: str, terms: str | None, as_json: bool, with_text: bool) -> None:
             data["text"] = entry.read_text()
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    out = console()
     out.print(f"[bold]{escape(record.title)}[/] — {escape(ref)}")
     out.print(f"  effective {record.effective} ({record.effective_basis})", markup=False)
     if record.published:

@@ -18,7 +18,7 @@ from tos_kb.records import conditions as cond
 from tos_kb.records.dates import UNKNOWN, fuzzy_start, version_date_part
 from tos_kb.records.facts import accepts, wrong_type
 from tos_kb.records.loader import RECORD_FILE, TEXT_FILE, Archive, VersionEntry
-from tos_kb.records.models import FactType, Governance
+from tos_kb.records.models import Document, FactType, Governance
 from tos_kb.records.problems import Problem, did_you_mean
 from tos_kb.records.quotes import NORMALISATION, NormalisedText, closest_passage
 from tos_kb.records.timeline import version_start
@@ -187,50 +187,15 @@ def _ancestors(archive: Archive, action: str) -> Iterator[str]:
 
 def _check_document(archive: Archive, doc_id: str, entries: list[VersionEntry]) -> None:
     document = archive.documents.get(doc_id)
-    doc_path = archive.root / doc_id / "document.yaml"
     governs = True
     if document is not None:
-        _, located = archive.sources[f"document:{doc_id}"]
-        kind = archive.kinds.get(document.kind)
-        if kind is None:
+        governs = _check_document_record(archive, doc_id, document, entries)
+        if not entries and not any((archive.root / doc_id).glob("*/record.yaml")):
             archive.add(
-                doc_path,
-                f"unknown document kind '{document.kind}'",
-                located,
-                ("kind",),
-                allowed=", ".join(archive.kinds),
-                hint=did_you_mean(document.kind, archive.kinds),
+                archive.root / doc_id / "document.yaml",
+                "the document has no versions",
+                hint="add a folder named by the version's date with text.txt and record.yaml",
             )
-        else:
-            governs = kind.governs
-        archived = {e.record.effective for e in entries} | {e.record.version for e in entries}
-        for i, missing in enumerate(document.not_obtained):
-            if missing.effective in archived:
-                archive.add(
-                    doc_path,
-                    f"the version effective {missing.effective} is archived now",
-                    located,
-                    ("not_obtained", i),
-                    hint="remove this not_obtained entry",
-                )
-        if document.succeeds and document.succeeds not in archive.documents:
-            archive.add(
-                doc_path,
-                f"unknown document '{document.succeeds}'",
-                located,
-                ("succeeds",),
-                hint=did_you_mean(document.succeeds, archive.documents),
-            )
-    if (
-        not entries
-        and document is not None
-        and not any((archive.root / doc_id).glob("*/record.yaml"))
-    ):
-        archive.add(
-            doc_path,
-            "the document has no versions",
-            hint="add a folder named by the version's date with text.txt and record.yaml",
-        )
     starts: dict[Any, str] = {}
     for entry in entries:
         _check_version(archive, entry, governs)
@@ -248,7 +213,51 @@ def _check_document(archive: Archive, doc_id: str, entries: list[VersionEntry]) 
             starts[start.day] = entry.record.version
 
 
+def _check_document_record(
+    archive: Archive, doc_id: str, document: Document, entries: list[VersionEntry]
+) -> bool:
+    """The document's kind, missing versions and predecessor; whether its kind governs."""
+    doc_path = archive.root / doc_id / "document.yaml"
+    _, located = archive.sources[f"document:{doc_id}"]
+    kind = archive.kinds.get(document.kind)
+    if kind is None:
+        archive.add(
+            doc_path,
+            f"unknown document kind '{document.kind}'",
+            located,
+            ("kind",),
+            allowed=", ".join(archive.kinds),
+            hint=did_you_mean(document.kind, archive.kinds),
+        )
+    archived = {e.record.effective for e in entries} | {e.record.version for e in entries}
+    for i, missing in enumerate(document.not_obtained):
+        if missing.effective in archived:
+            archive.add(
+                doc_path,
+                f"the version effective {missing.effective} is archived now",
+                located,
+                ("not_obtained", i),
+                hint="remove this not_obtained entry",
+            )
+    if document.succeeds and document.succeeds not in archive.documents:
+        archive.add(
+            doc_path,
+            f"unknown document '{document.succeeds}'",
+            located,
+            ("succeeds",),
+            hint=did_you_mean(document.succeeds, archive.documents),
+        )
+    return kind.governs if kind is not None else True
+
+
 def _check_version(archive: Archive, entry: VersionEntry, governs: bool) -> None:
+    _check_version_dates(archive, entry)
+    _check_rules(archive, entry, governs)
+    _check_text_names(archive, entry)
+
+
+def _check_version_dates(archive: Archive, entry: VersionEntry) -> None:
+    """The folder name, the effective date and the in-force days agree."""
     record, located = entry.record, entry.source
     path = entry.folder / RECORD_FILE
     named = version_date_part(record.version)
@@ -292,6 +301,12 @@ def _check_version(archive: Archive, entry: VersionEntry, governs: bool) -> None
                 ("in_force_on",),
                 found=early[0].isoformat(),
             )
+
+
+def _check_rules(archive: Archive, entry: VersionEntry, governs: bool) -> None:
+    """Actions and conditions of the rules and preconditions; core actions covered."""
+    record, located = entry.record, entry.source
+    path = entry.folder / RECORD_FILE
     for i, pre in enumerate(record.preconditions):
         _check_condition(archive, path, located, pre.unless, ("preconditions", i, "unless"))
         for j, action in enumerate(pre.actions or []):
@@ -311,6 +326,12 @@ def _check_version(archive: Archive, entry: VersionEntry, governs: bool) -> None
             ("rules",),
             hint="cite its quotes as evidence in subjects instead",
         )
+
+
+def _check_text_names(archive: Archive, entry: VersionEntry) -> None:
+    """Each text has its own file name, and each erratum corrects another text."""
+    record, located = entry.record, entry.source
+    path = entry.folder / RECORD_FILE
     names = [name for name, _, _ in record.texts()]
     if len(set(names)) != len(names):
         archive.add(path, "each text of a version needs its own file name", located, ("also",))
@@ -564,44 +585,58 @@ def _check_subjects(archive: Archive) -> None:
             archive.add(
                 path, "a subject needs at least one governing document", located, ("governed_by",)
             )
-        groups: dict[tuple[str, str], list[tuple[int, Governance]]] = defaultdict(list)
         for i, gov in enumerate(subject.governed_by):
-            loc = ("governed_by", i)
-            document = archive.documents.get(gov.document)
-            if document is None:
-                archive.add(
-                    path,
-                    f"unknown document '{gov.document}'",
-                    located,
-                    (*loc, "document"),
-                    code="reference",
-                    hint=did_you_mean(gov.document, archive.documents),
-                )
-            elif document.kind in archive.kinds and not archive.kinds[document.kind].governs:
-                archive.add(
-                    path,
-                    f"'{gov.document}' is licensing evidence and cannot govern",
-                    located,
-                    (*loc, "document"),
-                    hint="cite it under evidence: and name the licence it points to",
-                )
-            _check_condition(archive, path, located, gov.when, (*loc, "when"))
-            key = (gov.role, repr(sorted((gov.when or {}).items())))
-            groups[key].append((i, gov))
-        for items in groups.values():
-            for a, (_i, first) in enumerate(items):
-                for j, second in items[a + 1 :]:
-                    if _overlap(first, second):
-                        archive.add(
-                            path,
-                            f"governing ranges of role '{first.role}' overlap: "
-                            f"{first.document} and {second.document}",
-                            located,
-                            ("governed_by", j, "from"),
-                            code="range",
-                            hint="end the earlier range ('until') where the later "
-                            "begins, or give them different roles",
-                        )
+            _check_governance(archive, path, located, ("governed_by", i), gov)
+        _check_overlaps(archive, path, located, subject.governed_by)
+
+
+def _check_governance(
+    archive: Archive, path: Path, located: Any, loc: tuple[str | int, ...], gov: Governance
+) -> None:
+    """A governing range names a document that exists and may govern, under a valid condition."""
+    document = archive.documents.get(gov.document)
+    if document is None:
+        archive.add(
+            path,
+            f"unknown document '{gov.document}'",
+            located,
+            (*loc, "document"),
+            code="reference",
+            hint=did_you_mean(gov.document, archive.documents),
+        )
+    elif document.kind in archive.kinds and not archive.kinds[document.kind].governs:
+        archive.add(
+            path,
+            f"'{gov.document}' is licensing evidence and cannot govern",
+            located,
+            (*loc, "document"),
+            hint="cite it under evidence: and name the licence it points to",
+        )
+    _check_condition(archive, path, located, gov.when, (*loc, "when"))
+
+
+def _check_overlaps(
+    archive: Archive, path: Path, located: Any, governed_by: list[Governance]
+) -> None:
+    """Ranges of the same role under the same condition do not overlap."""
+    groups: dict[tuple[str, str], list[tuple[int, Governance]]] = defaultdict(list)
+    for i, gov in enumerate(governed_by):
+        key = (gov.role, repr(sorted((gov.when or {}).items())))
+        groups[key].append((i, gov))
+    for items in groups.values():
+        for a, (_i, first) in enumerate(items):
+            for j, second in items[a + 1 :]:
+                if _overlap(first, second):
+                    archive.add(
+                        path,
+                        f"governing ranges of role '{first.role}' overlap: "
+                        f"{first.document} and {second.document}",
+                        located,
+                        ("governed_by", j, "from"),
+                        code="range",
+                        hint="end the earlier range ('until') where the later "
+                        "begins, or give them different roles",
+                    )
 
 
 def _overlap(a: Governance, b: Governance) -> bool:
