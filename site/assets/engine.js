@@ -123,7 +123,7 @@
   }
 
   /* check_value (a JS number is an int when it is whole, as Python's float.is_integer()) */
-  function checkValue(name, spec, value) {
+  function checkValue(spec, value) {
     if (!accepts(spec, value)) throw new AskError(wrongType(spec, value));
     return value;
   }
@@ -296,7 +296,7 @@
       if (!has(specs, name)) throw new AskError("unknown fact '" + name + "'");
       var value = facts[name];
       if (value === null || value === undefined) return;
-      value = checkValue(name, specs[name], value);
+      value = checkValue(specs[name], value);
       if (specs[name].type === "subject" && has(names, value)) value = names[value];
       clean[name] = value;
     });
