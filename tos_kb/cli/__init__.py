@@ -5,7 +5,8 @@ scripts, and errors as one clear sentence with exit status 2 (usage) or 1
 (problems found), never a traceback. One module per command group:
 ``ask`` (questions), ``browse`` (the archive), ``diffs`` (diff, changes),
 ``records`` (validate, new, schema, coverage, review), ``lineage``
-(check-pipeline); ``common`` holds what
+(check-pipeline), ``interop`` (import-ota, watch: Open Terms Archive);
+``common`` holds what
 they share. A command's module is imported only when that command runs, so
 ``tos-kb ask`` starts without the record models, the validator or the diffs.
 """
@@ -34,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("diffs", "diff"),
     "changes": ("diffs", "changes"),
     "check-pipeline": ("lineage", "check_pipeline"),
+    "import-ota": ("interop", "import_ota"),
+    "watch": ("interop", "watch"),
 }
 
 

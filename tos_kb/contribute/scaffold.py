@@ -9,8 +9,9 @@ overwritten.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-import shutil
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -22,16 +23,16 @@ _TEMPLATE = """\
 # yaml-language-server: $schema=../../../../schema/record.schema.json
 document: {document}
 version: {version}
-title: TODO title as the text gives it
+title: {title}
 effective: {effective}
-effective_basis: TODO how the effective date is known (stated in the text? announced?)
+effective_basis: {effective_basis}
 # published: YYYY-MM-DD
-retrieved: {today}
-source_url: TODO where the provider publishes it
-obtained_from: TODO where this copy of the text came from
+{in_force_on}retrieved: {retrieved}
+source_url: {source_url}
+obtained_from: {obtained_from}
 coverage: full
 sha256: {sha256}
-rules:
+{notes}rules:
 {rules}"""
 
 _PROVIDER = """\
@@ -61,13 +62,40 @@ class ScaffoldError(ValueError):
     """A reference or text that cannot be scaffolded; nothing was written."""
 
 
-def scaffold(ref: str, text_path: Path, root: Path) -> list[Path]:
+@dataclass(frozen=True)
+class Origin:
+    """What is already known of a text's provenance (an import knows it); None leaves a TODO."""
+
+    title: str | None = None
+    effective: str | None = None
+    effective_basis: str | None = None
+    in_force_on: list[date] = field(default_factory=list)
+    retrieved: date | None = None
+    source_url: str | None = None
+    obtained_from: str | None = None
+    notes: str | None = None
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar for any text (a double-quoted string, JSON being valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def scaffold(ref: str, text_path: Path, root: Path, origin: Origin | None = None) -> list[Path]:
     """Create REF's folder (text and record) and, for a new provider or document, their files.
 
     Returns the files created, in order. Raises :class:`ScaffoldError` and
     writes nothing when REF is malformed, the text is not UTF-8, or the
     version already exists.
     """
+    return scaffold_text(ref, text_path.read_bytes(), str(text_path), root, origin)
+
+
+def scaffold_text(
+    ref: str, data: bytes, name: str, root: Path, origin: Origin | None = None
+) -> list[Path]:
+    """:func:`scaffold` for a text given as bytes (``name`` says where it came from)."""
+    origin = origin or Origin()
     if "@" not in ref:
         raise ScaffoldError(
             "REF must be provider/document@version, e.g. meta/llama-2-license@2023-07-18"
@@ -80,24 +108,37 @@ def scaffold(ref: str, text_path: Path, root: Path) -> list[Path]:
     folder = root / document / version
     if folder.exists():
         raise ScaffoldError(f"{folder} already exists; nothing was changed.")
-    data = text_path.read_bytes()
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScaffoldError(f"{text_path} is not UTF-8 text") from None
+        raise ScaffoldError(f"{name} is not UTF-8 text") from None
     archive = load_archive(root)
     core = [
         a.id for a in archive.actions.values() if a.core and not a.deprecated and a.parent is None
     ]
     folder.mkdir(parents=True)
-    shutil.copyfile(text_path, folder / TEXT_FILE)
-    effective = "unknown" if version.startswith("undated") else version
+    (folder / TEXT_FILE).write_bytes(data)
+    effective = origin.effective or ("unknown" if version.startswith("undated") else version)
+    in_force = "".join(f"  - {day.isoformat()}\n" for day in origin.in_force_on)
+
+    def known(value: str | None, todo: str) -> str:
+        return _scalar(value) if value else f"TODO {todo}"
+
     (folder / RECORD_FILE).write_text(
         _TEMPLATE.format(
             document=document,
             version=version,
+            title=known(origin.title, "title as the text gives it"),
             effective=effective,
-            today=date.today(),
+            effective_basis=known(
+                origin.effective_basis,
+                "how the effective date is known (stated in the text? announced?)",
+            ),
+            in_force_on=f"in_force_on:\n{in_force}" if in_force else "",
+            retrieved=origin.retrieved or date.today(),
+            source_url=known(origin.source_url, "where the provider publishes it"),
+            obtained_from=known(origin.obtained_from, "where this copy of the text came from"),
+            notes=f"notes: {_scalar(origin.notes)}\n" if origin.notes else "",
             sha256=hashlib.sha256(data).hexdigest(),
             rules="".join(_RULE.format(action=a) for a in core),
         ),

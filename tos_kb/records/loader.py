@@ -26,6 +26,7 @@ RECORD_FILE = "record.yaml"
 TEXT_FILE = "text.txt"
 DOCUMENT_FILE = "document.yaml"
 PROVIDER_FILE = "provider.yaml"
+OTA_MAPPING_FILE = "ota-mapping.yaml"
 VOCABULARY_DIR = "vocabulary"
 SUBJECTS_DIR = "subjects"
 RESERVED_DIRS = {VOCABULARY_DIR, SUBJECTS_DIR}
@@ -75,6 +76,7 @@ class Archive:
     documents: dict[str, models.Document] = field(default_factory=dict)
     versions: dict[str, list[VersionEntry]] = field(default_factory=dict)
     subjects: dict[str, models.Subject] = field(default_factory=dict)
+    ota_mapping: models.OtaMapping | None = None
     sources: dict[str, tuple[Path, Located]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     # records the schema rejected, kept raw so the other checks still run on them
@@ -383,6 +385,12 @@ def load_archive(root: Path | str) -> Archive:
             archive.add(path, f"subject '{subject.id}' is defined twice", located, ("id",))
         archive.subjects[subject.id] = subject
         archive.sources[f"subject:{subject.id}"] = (path, located)
+    mapping_path = root / OTA_MAPPING_FILE
+    if mapping_path.exists():
+        mapping, located = _read_one(archive, models.OtaMapping, mapping_path)
+        archive.ota_mapping = mapping
+        if located is not None:
+            archive.sources["ota-mapping"] = (mapping_path, located)
     for provider_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         if provider_dir.name in RESERVED_DIRS or provider_dir.name.startswith("."):
             continue

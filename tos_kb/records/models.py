@@ -452,3 +452,78 @@ class Subject(Record):
         description="The documents that govern it, each over a date range."
     )
     notes: str | None = Field(None, description="Caveats.")
+
+
+# --- Open Terms Archive mapping ----------------------------------------------------
+
+CommitId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{7,40}$")]
+
+
+class OtaCollection(Record):
+    """An Open Terms Archive collection whose versions repository this archive reads."""
+
+    name: Text = Field(
+        description="The collection's name as its versions repository's README gives it "
+        "(e.g. GenAI Contrib)."
+    )
+    repository: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")] = (
+        Field(description="The public versions repository, owner/name (cited in records).")
+    )
+
+
+class OtaSource(Record):
+    """One Open Terms Archive file that records a document: a service and a terms type."""
+
+    service: Text = Field(description="The service folder in the versions repository (ChatGPT).")
+    terms_type: Text = Field(
+        description="The terms type, the file name without .md (Terms of Service)."
+    )
+    collections: list[Text] | None = Field(
+        None,
+        description="Only in these collections (by name), when the same file holds another "
+        "document elsewhere; absent: in any collection.",
+    )
+    note: str | None = Field(None, description="What this file holds (a combined capture...).")
+
+    @property
+    def path(self) -> str:
+        """The file's path inside a versions repository."""
+        return f"{self.service}/{self.terms_type}.md"
+
+
+class OtaDocument(Record):
+    """Where Open Terms Archive records one of this archive's documents."""
+
+    document: DocumentId = Field(description="provider/document in terms/.")
+    sources: list[OtaSource] = Field(
+        min_length=1,
+        description="The files that record it; several when the service or terms type was "
+        "renamed, or the same text is filed under several services.",
+    )
+
+
+class OtaReview(Record):
+    """A change Open Terms Archive recorded that was read and judged not to need a version."""
+
+    document: DocumentId = Field(description="The document the change was read for.")
+    commit: CommitId = Field(description="The versions repository's commit of the change.")
+    observed: Day = Field(description="When Open Terms Archive observed it (the commit date).")
+    judgement: Literal["cosmetic", "other-document"] = Field(
+        description="cosmetic: no core action is touched; other-document: the file then held "
+        "another document (a regional variant already archived under its own id)."
+    )
+    summary: Text = Field(description="What changed, from the text diff, in a sentence.")
+
+
+class OtaMapping(Record):
+    """terms/ota-mapping.yaml: this archive's documents in Open Terms Archive's names."""
+
+    collections: list[OtaCollection] = Field(
+        description="The collections read, with their public repositories."
+    )
+    documents: list[OtaDocument] = Field(description="Each mapped document and its files.")
+    reviewed: list[OtaReview] = Field(
+        default_factory=list,
+        description="Recorded changes read and judged not to need an archived version; "
+        "tos-kb watch no longer reports them.",
+    )

@@ -23,6 +23,7 @@ SCHEMAS: dict[str, Any] = {
     "actions": list[models.ActionDef],
     "facts": list[models.FactDef],
     "document-kinds": list[models.DocumentKind],
+    "ota-mapping": models.OtaMapping,
 }
 BASE_URL = "https://tos-kb.example/schema/"  # an identifier, not fetched
 

@@ -18,6 +18,7 @@ from tos_kb.records import conditions as cond
 from tos_kb.records.dates import UNKNOWN, fuzzy_start, version_date_part
 from tos_kb.records.facts import accepts, wrong_type
 from tos_kb.records.loader import RECORD_FILE, TEXT_FILE, Archive, VersionEntry
+from tos_kb.records.mapping import check_ota_mapping
 from tos_kb.records.models import Document, FactType, Governance
 from tos_kb.records.problems import Problem, did_you_mean
 from tos_kb.records.quotes import NORMALISATION, NormalisedText, closest_passage
@@ -32,6 +33,7 @@ def check_structure(archive: Archive) -> list[Problem]:
         _check_document(archive, doc_id, entries)
     _check_subjects(archive)
     _check_rejected_structure(archive)
+    check_ota_mapping(archive)
     for provider in archive.providers.values():
         if provider.main_subject and provider.main_subject not in archive.subjects:
             path = archive.root / provider.id / "provider.yaml"
