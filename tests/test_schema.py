@@ -21,6 +21,7 @@ TERMS_FILES = [
     ("vocabulary/actions.yaml", "actions"),
     ("vocabulary/facts.yaml", "facts"),
     ("vocabulary/document-kinds.yaml", "document-kinds"),
+    ("ota-mapping.yaml", "ota-mapping"),
 ]
 
 

@@ -36,6 +36,11 @@ FILES: list[tuple[str, str, type[BaseModel]]] = [
     ("An action", "each item of terms/vocabulary/actions.yaml", models.ActionDef),
     ("A fact", "each item of terms/vocabulary/facts.yaml", models.FactDef),
     ("A document kind", "each item of terms/vocabulary/document-kinds.yaml", models.DocumentKind),
+    ("ota-mapping.yaml", "terms/ota-mapping.yaml", models.OtaMapping),
+    ("An OTA collection", "each item of `collections:` in ota-mapping.yaml", models.OtaCollection),
+    ("A mapped document", "each item of `documents:` in ota-mapping.yaml", models.OtaDocument),
+    ("An OTA file", "each item of `sources:` of a mapped document", models.OtaSource),
+    ("A reviewed change", "each item of `reviewed:` in ota-mapping.yaml", models.OtaReview),
 ]
 
 
