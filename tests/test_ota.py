@@ -317,6 +317,8 @@ def test_watch_reports_changes_after_newest_version(
     ]
     first = doc["changes"][0]
     assert first["observed"] == "2024-05-02"
+    # the 2024-01-31 rules' quotes still stand in the changed text
+    assert first["quotes_gone"] == []
     assert any("Evaluation" in clause for clause in first["clauses"])
     text = run("watch", path, "--terms", mapped)
     assert "acme/terms: 2 pending" in text.output
@@ -352,6 +354,17 @@ def test_watch_quiet_once_imported_or_reviewed(
     result = run("watch", path, "--terms", mapped)
     assert result.exit_code == 0, result.output
     assert "0 of 1 mapped document(s)" in result.output
+
+
+def test_quotes_gone_names_the_actions_whose_words_left() -> None:
+    """An action is named when its deciding quote is no longer in the new text."""
+    from tos_kb.interop.watch import quotes_gone
+
+    quotes = [("train-on-outputs", "You may not use Output to train any model."), ("x", "Use.")]
+    assert quotes_gone(quotes, AS_RECORDED) == []
+    assert quotes_gone(quotes, AS_RECORDED.replace("train any", "teach any")) == [
+        "train-on-outputs"
+    ]
 
 
 def test_validate_checks_the_mapping(mapped: Path) -> None:

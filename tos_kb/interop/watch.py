@@ -46,6 +46,7 @@ class Change:
     chars_inserted: int
     chars_deleted: int
     dateline: str | None
+    quotes_gone: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data, for JSON."""
@@ -58,6 +59,7 @@ class Change:
             "dateline": self.dateline,
             "chars_inserted": self.chars_inserted,
             "chars_deleted": self.chars_deleted,
+            "quotes_gone": self.quotes_gone,
             "clauses": self.clauses,
         }
 
@@ -152,7 +154,12 @@ class _Stream:
             self.anchor, self.how = hits[0], "excerpt"
 
     def changes(
-        self, cut: date | None, base: str, reviewed: dict[str, str], since: date | None
+        self,
+        cut: date | None,
+        base: str,
+        reviewed: dict[str, str],
+        since: date | None,
+        quotes: list[tuple[str, str]],
     ) -> list[Change]:
         """Real changes after the anchor (else after ``cut``), each diffed with the one before."""
         if self.anchor is not None:
@@ -173,13 +180,18 @@ class _Stream:
                 and not item.in_archive
                 and (since is None or item.version.observed >= since)
             ):
-                found.append(_change(self.repo, item, base, text, reviewed))
+                found.append(_change(self.repo, item, base, text, reviewed, quotes))
             base = text
         return found
 
 
 def _change(
-    repo: OtaRepo, item: Listed, before: str, after: str, reviewed: dict[str, str]
+    repo: OtaRepo,
+    item: Listed,
+    before: str,
+    after: str,
+    reviewed: dict[str, str],
+    quotes: list[tuple[str, str]],
 ) -> Change:
     judgement = next(
         (j for commit, j in reviewed.items() if item.version.commit.startswith(commit)), None
@@ -200,7 +212,25 @@ def _change(
         chars_inserted=stats.chars_inserted,
         chars_deleted=stats.chars_deleted,
         dateline=item.dateline.words if item.dateline else None,
+        quotes_gone=quotes_gone(quotes, after),
     )
+
+
+def deciding_quotes(entry: VersionEntry | None) -> list[tuple[str, str]]:
+    """(action, quote) of every rule of a version that quotes its main text."""
+    if entry is None:
+        return []
+    return [(r.action, r.quote) for r in entry.record.rules if r.quote and not r.quote_file]
+
+
+def quotes_gone(quotes: list[tuple[str, str]], text: str) -> list[str]:
+    """The actions whose deciding words no longer stand in ``text`` (after normalisation).
+
+    A sign, not a verdict: words can stay while a new clause adds a
+    restriction, so an empty list still needs the diff read.
+    """
+    words = normalise_markdown(text)
+    return list(dict.fromkeys(a for a, q in quotes if normalise_markdown(q) not in words))
 
 
 def watch(repos: list[OtaRepo], root: Path, since: date | None = None) -> WatchReport:
@@ -230,7 +260,9 @@ def watch(repos: list[OtaRepo], root: Path, since: date | None = None) -> WatchR
         report.anchor = next((s.how for s in streams if s.how), "date" if cut else None)
         base = newest.read_text() if newest else ""
         for stream in streams:
-            report.changes.extend(stream.changes(cut, base, reviewed, since))
+            report.changes.extend(
+                stream.changes(cut, base, reviewed, since, deciding_quotes(newest))
+            )
         found = bool(streams)
         if found:
             report.changes.sort(key=lambda c: c.version.observed)
@@ -267,6 +299,8 @@ def to_text(report: WatchReport) -> str:
                 f"+{change.chars_inserted}/-{change.chars_deleted} chars"
                 + (f'; dateline "{change.dateline}"' if change.dateline else "")
             )
+            if change.quotes_gone:
+                lines.append(f"      quotes no longer found for: {', '.join(change.quotes_gone)}")
             lines.extend(f"      {clause}" for clause in change.clauses)
     lines.append(
         f"{len(report.changed)} of {len(report.documents)} mapped document(s) recorded in these "
@@ -294,14 +328,15 @@ def to_markdown(report: WatchReport) -> str:
             "",
         ]
         out += [
-            "| observed | commit | collection | file | dateline | chars |",
-            "|---|---|---|---|---|---|",
+            "| observed | commit | collection | file | dateline | chars | quotes gone |",
+            "|---|---|---|---|---|---|---|",
         ]
         for change in doc.pending:
             out.append(
                 f"| {change.version.observed} | `{change.version.short}` | {change.collection} "
                 f"| {change.version.path} | {change.dateline or ''} "
-                f"| +{change.chars_inserted}/-{change.chars_deleted} |"
+                f"| +{change.chars_inserted}/-{change.chars_deleted} "
+                f"| {', '.join(change.quotes_gone)} |"
             )
         latest = doc.pending[-1]
         out += [
