@@ -176,6 +176,7 @@ def test_pages_and_ask_in_chromium(browser: Any, server: str) -> None:
         Select(browser.find_element(By.ID, "tk-ask-subject")).select_by_value(subject)
         Select(browser.find_element(By.ID, "tk-ask-action")).select_by_value(action)
         browser.execute_script(f"document.getElementById('tk-ask-on').value = '{day}'")
+        browser.execute_script("document.getElementById('tk-ask-other').open = true")
         for name, value in facts.items():
             field = browser.find_element(By.ID, f"tk-fact-{name}")
             if field.tag_name == "select":
@@ -276,3 +277,45 @@ def test_ask_page_engine_answers_every_scenario_as_python(browser: Any, server: 
         )
         assert answer == expected, question
     assert console_errors(browser) == []
+
+
+# --- the answer first, at a desktop and a phone width --------------------------------------
+
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+ASK_QUESTIONS = [
+    "subject=llama-3.1&action=train-on-outputs&on=2024-08-01",
+    "subject=openai&action=train-on-outputs&on=2023-06-01&f.competing=true",
+    "subject=falcon-40b&action=commercial-use&on=2023-05-20",
+]
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_the_verdict_is_in_the_first_screen_of_ask(browser: Any, server: str, width: str) -> None:
+    """On Ask, the verdict element (data-verdict) starts inside the first viewport."""
+    w, h = WIDTHS[width]
+    browser.set_window_size(w, h)
+    try:
+        for n, query in enumerate(ASK_QUESTIONS):
+            open_page(browser, f"{server}ask/?{query}", f"ask-first-screen-{width}-{n}")
+            wait_for(browser, "return document.getElementById('tos-kb-ask').dataset.ready")
+            top = browser.execute_script(
+                "const v = document.querySelector('[data-verdict]#tk-verdict');"
+                "return v ? v.getBoundingClientRect().top : null"
+            )
+            inner = browser.execute_script("return window.innerHeight")
+            browser.save_screenshot(str(ARTIFACTS / f"ask-first-screen-{width}-{n}.png"))
+            assert top is not None and 0 <= top < inner, (query, top, inner)
+    finally:
+        browser.set_window_size(1280, 1600)
+
+
+def test_the_ask_page_loads_one_subject_not_the_whole_export(browser: Any, server: str) -> None:
+    """Answering reads the small index and one subject's slice, never the full export."""
+    open_page(browser, f"{server}ask/?{ASK_QUESTIONS[0]}", "ask-loads")
+    wait_for(browser, "return document.getElementById('tos-kb-ask').dataset.ready")
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert any(name.endswith("export/ask/index.json") for name in loaded)
+    assert any(name.endswith("export/ask/subjects/llama-3.1.json") for name in loaded)
+    assert not any(name.endswith("export/tos-kb.json") for name in loaded)

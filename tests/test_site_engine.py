@@ -267,3 +267,67 @@ def test_js_rejects_what_python_rejects(
         assert "error" in expected and "error" in answer, question
         if question in same_words:
             assert answer == expected, question
+
+
+SLICED_RUNNER = r"""
+const fs = require("fs");
+const path = require("path");
+const { Engine } = require(process.argv[2]);
+const dir = process.argv[3];
+const questions = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
+const data = JSON.parse(fs.readFileSync(path.join(dir, "index.json"), "utf8"));
+const engine = new Engine(data);
+const answers = questions.map((q) => {
+  const file = path.join(dir, data.names[q.subject] + ".json");
+  const slice = JSON.parse(fs.readFileSync(file, "utf8"));
+  const compiled = { facts: data.compiled.facts, subjects: {}, documents: {}, versions: {} };
+  for (const part of ["subjects", "documents", "versions"]) {
+    Object.assign(compiled[part], slice[part]);
+  }
+  engine.compiled = compiled;  // only this subject's slice is loaded, as on the Ask page
+  try { return engine.ask(q.subject, q.action, q.on, q.facts); }
+  catch (e) { return { error: String(e.message) }; }
+});
+process.stdout.write(JSON.stringify(answers));
+"""
+
+
+def test_the_ask_page_slices_answer_as_the_whole_export(
+    node: str, shipped: tos_kb.KnowledgeBase, tmp_path: Path
+) -> None:
+    """With only the index and the asked subject's slice loaded, answers equal Python's."""
+    from tos_kb.sitegen.ask_data import ask_index, ask_slice
+
+    export = build_export(shipped)
+    (tmp_path / "index.json").write_text(to_json(ask_index(export)), encoding="utf-8")
+    for subject_id in export["compiled"]["subjects"]:
+        (tmp_path / f"{subject_id}.json").write_text(
+            to_json(ask_slice(export, subject_id)), encoding="utf-8"
+        )
+    questions = [
+        {
+            "subject": s["subject"],
+            "action": s["action"],
+            "on": str(s["on"]),
+            "facts": s.get("facts") or {},
+        }
+        for s in SCENARIOS
+    ] + generated_questions(shipped, 500, seed=11)
+    (tmp_path / "runner.js").write_text(SLICED_RUNNER)
+    (tmp_path / "questions.json").write_text(json.dumps(questions), encoding="utf-8")
+    done = subprocess.run(
+        [
+            node,
+            str(tmp_path / "runner.js"),
+            str(ENGINE),
+            str(tmp_path),
+            str(tmp_path / "questions.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    answers = json.loads(done.stdout)
+    wrong = [(q, a) for q, a in zip(questions, answers, strict=True) if a != run_py(shipped, q)]
+    assert not wrong, f"{len(wrong)} of {len(questions)} differ; first: {wrong[0]}"

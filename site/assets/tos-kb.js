@@ -114,6 +114,46 @@
     return url.href + (anchor ? "#" + anchor : "");
   }
 
+  function factInput(name, def) {
+    var id = "tk-fact-" + name;
+    var input;
+    if (def.type === "boolean") {
+      input = el("select", { name: "f." + name, id: id }, [
+        el("option", { value: "", text: "not known" }),
+        el("option", { value: "true", text: "true" }),
+        el("option", { value: "false", text: "false" })]);
+    } else if (def.type === "enum") {
+      input = el("select", { name: "f." + name, id: id },
+        [el("option", { value: "", text: "not known" })].concat((def.values || []).map(function (v) {
+          return el("option", { value: v, text: v });
+        })));
+    } else if (def.type === "integer") {
+      input = el("input", { type: "text", inputmode: "numeric", name: "f." + name, id: id,
+                            placeholder: "not known" });
+    } else {
+      input = el("input", { type: "text", name: "f." + name, id: id, placeholder: "not known" });
+      if (def.type === "subject") input.setAttribute("list", "tk-ask-names");
+    }
+    return el("div", { className: "tk-ask-row tk-fact", "data-fact": name }, [
+      el("label", { for: id, text: name }), input,
+      el("span", { className: "tk-ask-help", text: def.meaning })]);
+  }
+
+  /* The subject's slice of the compiled archive, loaded once (tos_kb/sitegen/ask_data.py). */
+  function loadSlice(data, root, subject, loaded) {
+    if (loaded[subject]) return loaded[subject];
+    var url = new URL(data.slices[subject], root);
+    loaded[subject] = fetch(url.href).then(function (response) {
+      if (!response.ok) throw new Error("could not load " + subject + " (" + response.status + ")");
+      return response.json();
+    }).then(function (slice) {
+      ["subjects", "documents", "versions"].forEach(function (part) {
+        Object.keys(slice[part]).forEach(function (k) { data.compiled[part][k] = slice[part][k]; });
+      });
+    });
+    return loaded[subject];
+  }
+
   function buildForm(box, data, engine, root) {
     var form = el("form", { className: "tk-ask-form", id: "tk-ask-form", autocomplete: "off" });
     var subjects = Object.keys(data.subjects).map(function (id) { return data.subjects[id]; });
@@ -124,50 +164,42 @@
       }));
     var actionSelect = el("select", { name: "action", id: "tk-ask-action", required: "" },
       Object.keys(data.actions).map(function (id) {
-        return el("option", { value: id, text: id + " — " + data.actions[id].label });
+        return el("option", { value: id, text: data.actions[id].label + " (" + id + ")" });
       }));
     var dateInput = el("input", { type: "date", name: "on", id: "tk-ask-on", required: "",
                                   value: data.archive.as_of || "2024-01-01" });
-    form.appendChild(el("div", { className: "tk-ask-row" }, [
-      el("label", { for: "tk-ask-subject", text: "Subject" }), subjectSelect]));
-    form.appendChild(el("div", { className: "tk-ask-row" }, [
-      el("label", { for: "tk-ask-action", text: "Action" }), actionSelect]));
-    form.appendChild(el("div", { className: "tk-ask-row" }, [
-      el("label", { for: "tk-ask-on", text: "Date" }), dateInput]));
-
-    var names = el("datalist", { id: "tk-ask-names" },
-      Object.keys(data.names).map(function (n) { return el("option", { value: n }); }));
-    form.appendChild(names);
-    var factset = el("fieldset", { className: "tk-ask-facts" }, [el("legend", { text: "Facts (leave blank if not known)" })]);
-    Object.keys(data.facts).forEach(function (name) {
-      var def = data.facts[name];
-      var id = "tk-fact-" + name;
-      var input;
-      if (def.type === "boolean") {
-        input = el("select", { name: "f." + name, id: id }, [
-          el("option", { value: "", text: "not known" }),
-          el("option", { value: "true", text: "true" }),
-          el("option", { value: "false", text: "false" })]);
-      } else if (def.type === "enum") {
-        input = el("select", { name: "f." + name, id: id },
-          [el("option", { value: "", text: "not known" })].concat((def.values || []).map(function (v) {
-            return el("option", { value: v, text: v });
-          })));
-      } else if (def.type === "integer") {
-        input = el("input", { type: "text", inputmode: "numeric", name: "f." + name, id: id,
-                              placeholder: "not known" });
-      } else {
-        input = el("input", { type: "text", name: "f." + name, id: id, placeholder: "not known" });
-        if (def.type === "subject") input.setAttribute("list", "tk-ask-names");
-      }
-      factset.appendChild(el("div", { className: "tk-ask-row", title: def.meaning }, [
-        el("label", { for: id, text: name }), input,
-        el("span", { className: "tk-ask-help", text: def.meaning })]));
-    });
-    form.appendChild(factset);
-    form.appendChild(el("button", { type: "submit", className: "md-button md-button--primary",
-                                    id: "tk-ask-submit", text: "Ask" }));
+    form.appendChild(el("div", { className: "tk-ask-question" }, [
+      el("div", { className: "tk-ask-field" }, [
+        el("label", { for: "tk-ask-subject", text: "Subject" }), subjectSelect]),
+      el("div", { className: "tk-ask-field" }, [
+        el("label", { for: "tk-ask-action", text: "Action" }), actionSelect]),
+      el("div", { className: "tk-ask-field" }, [
+        el("label", { for: "tk-ask-on", text: "Date" }), dateInput]),
+      el("button", { type: "submit", className: "md-button md-button--primary",
+                     id: "tk-ask-submit", text: "Ask" })]));
     var answer = el("section", { className: "tk-answer", id: "tk-answer", "aria-live": "polite" });
+    form.appendChild(answer);
+
+    form.appendChild(el("datalist", { id: "tk-ask-names" },
+      Object.keys(data.names).map(function (n) { return el("option", { value: n }); })));
+    var rows = {};
+    Object.keys(data.facts).forEach(function (name) { rows[name] = factInput(name, data.facts[name]); });
+    var matter = el("fieldset", { className: "tk-ask-facts", id: "tk-ask-facts" },
+      [el("legend", { text: "Facts that can change this answer (leave blank if not known)" })]);
+    var others = el("details", { className: "tk-ask-other", id: "tk-ask-other" },
+      [el("summary", { text: "Other facts (they do not change this answer)" })]);
+    form.appendChild(matter);
+    form.appendChild(others);
+
+    /* Facts the chosen subject and action's conditions mention come first, in that order. */
+    function arrangeFacts() {
+      var relevant = ((data.relevant_facts[subjectSelect.value] || {})[actionSelect.value]) || [];
+      relevant.forEach(function (name) { if (rows[name]) matter.appendChild(rows[name]); });
+      Object.keys(rows).forEach(function (name) {
+        if (relevant.indexOf(name) < 0) others.appendChild(rows[name]);
+      });
+      matter.hidden = !relevant.length;
+    }
 
     function read() {
       var facts = {};
@@ -197,30 +229,39 @@
       window.history.replaceState(null, "", "?" + params.toString());
     }
 
+    var loaded = {};
     function run() {
       var q = read();
-      answer.textContent = "";
       if (q.problems.length) {
+        answer.textContent = "";
         answer.appendChild(el("p", { className: "tk-error", text: q.problems.join("; ") }));
-        return;
+        return Promise.resolve();
       }
-      var result;
-      try {
-        result = engine.ask(q.subject, q.action, q.on, q.facts);
-      } catch (e) {
+      return loadSlice(data, root, q.subject, loaded).then(function () {
+        var result;
+        answer.textContent = "";
+        try {
+          result = engine.ask(q.subject, q.action, q.on, q.facts);
+        } catch (e) {
+          answer.appendChild(el("p", { className: "tk-error", text: String(e.message || e) }));
+          window.tosKbLastAnswer = { error: String(e.message || e) };
+          return;
+        }
+        writeQuery(q);
+        window.tosKbLastAnswer = result;
+        renderAnswer(answer, result, data, root);
+      }).catch(function (e) {
+        answer.textContent = "";
         answer.appendChild(el("p", { className: "tk-error", text: String(e.message || e) }));
-        window.tosKbLastAnswer = { error: String(e.message || e) };
-        return;
-      }
-      writeQuery(q);
-      window.tosKbLastAnswer = result;
-      renderAnswer(answer, result, data, root);
+      });
     }
 
     form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    form.addEventListener("change", function (e) {
+      if (e.target === subjectSelect || e.target === actionSelect) arrangeFacts();
+    });
     box.textContent = "";
     box.appendChild(form);
-    box.appendChild(answer);
 
     // Prefill from the address (?subject=...&action=...&on=...&f.student=...).
     var params = new URLSearchParams(window.location.search);
@@ -235,8 +276,9 @@
     params.forEach(function (value, key) {
       if (key.indexOf("f.") === 0 && form.elements[key]) form.elements[key].value = value;
     });
-    if (params.get("subject") && params.get("action")) run();
-    box.setAttribute("data-ready", "true");
+    arrangeFacts();
+    var first = params.get("subject") && params.get("action") ? run() : Promise.resolve();
+    first.then(function () { box.setAttribute("data-ready", "true"); });
   }
 
   function list(title, items, className) {
@@ -246,38 +288,54 @@
       el("ul", {}, items.map(function (i) { return el("li", { text: i }); }))]);
   }
 
+  function cite(c) {
+    return c.document + "@" + c.version + (c.section ? " §" + c.section : "");
+  }
+
+  /* One line under the verdict: what decides it, from the decision's own fields. */
+  function summary(d, data) {
+    if (d.verdict === "unknown") {
+      return (data.unknown_reasons || {})[d.unknown_reason] || "The archive cannot say.";
+    }
+    if (d.verdict === "conditional") {
+      if (d.missing_facts.length) return "It turns on " + d.missing_facts.join(", ") + ": see each case below.";
+      return "It turns on something outside the facts: " + (d.conditions[0] || "see the clauses below") + ".";
+    }
+    var deciding = d.citations.filter(function (c) { return c.verdict === d.verdict; })[0] || d.citations[0];
+    var by = deciding ? " by " + cite(deciding) : "";
+    if (d.verdict === "prohibited") return "Prohibited" + by + ".";
+    var duties = d.obligations.length;
+    return "Permitted" + by + (duties ? ", with " + duties + (duties === 1 ? " duty" : " duties") : "") + ".";
+  }
+
   function renderAnswer(box, d, data, root) {
     box.setAttribute("data-verdict", d.verdict);
-    var head = el("p", { className: "tk-answer-head" }, [
-      el("span", { className: "tk-verdict tk-v-" + d.verdict, id: "tk-verdict", text: d.verdict.toUpperCase() }),
-      " " + d.action + " with " + d.subject + " on " + d.on]);
+    var head = el("div", { className: "tk-answer-head" }, [
+      el("span", { className: "tk-verdict tk-v-" + d.verdict, id: "tk-verdict", "data-verdict": d.verdict,
+                   text: d.verdict.toUpperCase() }),
+      el("span", { className: "tk-answer-summary", id: "tk-summary", text: " " + summary(d, data) })]);
     box.appendChild(head);
     var given = Object.keys(d.facts);
     box.appendChild(el("p", { className: "tk-answer-facts",
-      text: given.length ? "Facts given: " + given.map(function (k) { return k + "=" + d.facts[k]; }).join(", ")
-                         : "No facts given." }));
-    if (d.missing_facts.length) {
-      box.appendChild(el("p", { className: "tk-missing", id: "tk-missing",
-                                text: "It turns on: " + d.missing_facts.join(", ") + "." }));
-    }
-    var conditions = list("Conditions", d.conditions);
-    if (conditions) box.appendChild(conditions);
+      text: data.actions[d.action].label + " with " + d.subject + " on " + d.on + "; " +
+            (given.length ? "facts given: " + given.map(function (k) { return k + "=" + d.facts[k]; }).join(", ")
+                          : "no facts given") + "." }));
     if (d.branches.length) {
-      var rows = d.branches.map(function (b) {
-        return el("tr", {}, [el("td", { text: b.assumption || "as given" }),
-                             el("td", {}, [badge(b.verdict)]),
-                             el("td", { text: b.obligations.join("; ") })]);
+      var same = JSON.stringify(d.obligations);
+      var cases = d.branches.map(function (b) {
+        var notes = [];
+        if (b.obligations.length) {
+          notes.push(JSON.stringify(b.obligations) === same && d.branches.length > 1
+            ? "with the duties listed below" : "with: " + b.obligations.join("; "));
+        }
+        (b.conditions || []).forEach(function (c) { notes.push("turns on: " + c); });
+        return el("li", { className: "tk-case" }, [
+          el("span", { className: "tk-case-if", text: "If " + (b.assumption || "as given") + ": " }),
+          badge(b.verdict),
+          notes.length ? el("span", { className: "tk-case-notes", text: " " + notes.join("; ") }) : null]);
       });
-      box.appendChild(el("div", {}, [el("h3", { text: "On each side" }),
-        el("table", {}, [
-          el("thead", {}, [el("tr", {}, [el("th", { text: "If" }), el("th", { text: "Verdict" }),
-                                          el("th", { text: "Obligations" })])]),
-          el("tbody", {}, rows)])]));
-    }
-    var obligations = list("Obligations", d.obligations, "tk-obligations-box");
-    if (obligations) {
-      obligations.id = "tk-obligations";
-      box.appendChild(obligations);
+      box.appendChild(el("div", { className: "tk-cases", id: "tk-cases" }, [
+        el("h3", { text: "Case by case" }), el("ul", {}, cases)]));
     }
     if (d.citations.length) {
       var items = d.citations.map(function (c) {
@@ -297,18 +355,25 @@
       box.appendChild(el("div", {}, [el("h3", { text: "Deciding clauses" }),
                                       el("ul", { className: "tk-citations", id: "tk-citations" }, items)]));
     }
+    var obligations = list("Duties", d.obligations, "tk-obligations-box");
+    if (obligations) {
+      obligations.id = "tk-obligations";
+      box.appendChild(obligations);
+    }
+    var conditions = list("Conditions", d.conditions);
+    if (conditions) box.appendChild(conditions);
     var caveats = list("Caveats", d.caveats, "tk-caveats");
     if (caveats) box.appendChild(caveats);
-    var reasons = el("details", { className: "tk-details" }, [el("summary", { text: "How the answer was reached" }),
-      el("ul", {}, d.reasons.map(function (r) { return el("li", { text: r }); }))]);
-    box.appendChild(reasons);
+    box.appendChild(el("details", { className: "tk-details" }, [el("summary", { text: "How the answer was reached" }),
+      el("ul", {}, d.reasons.map(function (r) { return el("li", { text: r }); }))]));
+    if (d.release) box.appendChild(el("p", { className: "tk-release", text: "Data release " + d.release }));
   }
 
   function setupAsk() {
     var box = document.getElementById("tos-kb-ask");
     if (!box || !window.TosKbEngine) return;
     var root = siteRoot();
-    var url = new URL(box.getAttribute("data-export") || "export/tos-kb.json", root);
+    var url = new URL(box.getAttribute("data-index") || "export/ask/index.json", root);
     fetch(url.href).then(function (response) {
       if (!response.ok) throw new Error("could not load the archive (" + response.status + ")");
       return response.json();

@@ -19,6 +19,7 @@ from tos_kb.kb import KnowledgeBase
 from tos_kb.sitegen.export import build_export, to_json
 
 from . import (
+    ask_data,
     changelog,
     coverage,
     diffs,
@@ -64,7 +65,11 @@ def static_files(site: Site, site_url: str) -> Iterator[tuple[str, str | bytes]]
             path = entry.text_path(None if name == "text.txt" else name)
             if path.exists():
                 yield paths.version_text(key, name), path.read_bytes()
-    yield "export/tos-kb.json", to_json(build_export(site.kb))
+    export = build_export(site.kb)
+    yield "export/tos-kb.json", to_json(export)
+    yield ask_data.INDEX_PATH, to_json(ask_data.ask_index(export))
+    for subject_id in export["compiled"]["subjects"]:
+        yield ask_data.slice_path(subject_id), to_json(ask_data.ask_slice(export, subject_id))
     yield feed.FEED_PATH, feed.build(site, site_url)
 
 
