@@ -421,3 +421,37 @@ def test_relative_links() -> None:
     assert paths.rel("subjects/x.md", "subjects/y.md", anchor="k") == "../y/#k"
     assert paths.change("a/b@1", "a/b@2") == "changes/a/b/2.md"
     assert paths.change("a/b@1", "a/c@2") == "changes/succession/a/c.md"
+
+
+def test_a_readme_section_is_cut_by_its_structure_not_by_lines() -> None:
+    """A '#' comment in a code block does not end a README section (the home page bug)."""
+    from tos_kb.sitegen.hook import markdown_section
+
+    text = "\n".join(
+        [
+            "# Title",
+            "## Asking",
+            "```python",
+            "kb = load()   # the archive",
+            "# a comment",
+            "```",
+            "| verdict | meaning |",
+            "|---|---|",
+            "| permitted | allowed |",
+            "",
+            "### Details",
+            "More.",
+            "## Next",
+            "Other.",
+        ]
+    )
+    section = markdown_section(text, "Asking")
+    assert section.startswith("```python") and "# a comment" in section
+    assert "| permitted | allowed |" in section and "### Details" in section
+    assert "Other." not in section
+
+
+def test_the_home_page_has_no_literal_code_fence(public: Path) -> None:
+    """The README sections on the home page render as Markdown, not as literal text."""
+    home = (public / "index.html").read_text("utf-8")
+    assert "```" not in html.unescape(re.sub(r"<[^>]+>", "", home))

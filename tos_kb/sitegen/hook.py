@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from markdown_it import MarkdownIt
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 import tos_kb
@@ -95,13 +96,27 @@ def _nav_targets(nav: list[Any]) -> set[str]:
 
 
 def _readme_section(heading: str) -> str:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    match = re.search(rf"^##\s+{re.escape(heading)}\s*$", text, re.MULTILINE)
-    if match is None:
-        raise ValueError(f'README.md has no section "## {heading}"')
-    rest = text[match.end() :]
-    end = re.search(r"^##?\s", rest, re.MULTILINE)
-    return rest[: end.start() if end else len(rest)].strip()
+    return markdown_section((REPO / "README.md").read_text(encoding="utf-8"), heading)
+
+
+def markdown_section(text: str, heading: str) -> str:
+    """The body of the level-2 section titled ``heading``, up to the next level-1 or -2 heading.
+
+    Read from the Markdown's structure (a parser's headings), so a ``#`` comment
+    inside a code block is never taken for a heading.
+    """
+    tokens = MarkdownIt("commonmark").parse(text)
+    lines = text.splitlines(keepends=True)
+    starts: list[tuple[int, int, str]] = []  # (first line, level, title) of each heading
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map is not None:
+            level = int(token.tag[1:])
+            starts.append((token.map[0], level, tokens[i + 1].content.strip()))
+    for n, (line, level, title) in enumerate(starts):
+        if level == 2 and title == heading:
+            end = next((s for s, lvl, _ in starts[n + 1 :] if lvl <= 2), len(lines))
+            return "".join(lines[line + 1 : end]).strip()
+    raise ValueError(f'README.md has no section "## {heading}"')
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
