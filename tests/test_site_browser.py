@@ -319,3 +319,71 @@ def test_the_ask_page_loads_one_subject_not_the_whole_export(browser: Any, serve
     assert any(name.endswith("export/ask/index.json") for name in loaded)
     assert any(name.endswith("export/ask/subjects/llama-3.1.json") for name in loaded)
     assert not any(name.endswith("export/tos-kb.json") for name in loaded)
+
+
+def test_a_subject_page_answers_at_a_glance_for_another_day(browser: Any, server: str) -> None:
+    """The box at the top redraws every action's verdict for the day picked, as Python answers."""
+    kb = tos_kb.load()
+    open_page(browser, server + "subjects/openai-api/", "subject-glance")
+    wait_for(browser, "return document.getElementById('tk-glance').dataset.day")
+    browser.execute_script(
+        "const i = document.getElementById('tk-glance-on'); i.value = '2023-06-01';"
+        "i.dispatchEvent(new Event('change'))"
+    )
+    wait_for(browser, "return document.getElementById('tk-glance').dataset.day === '2023-06-01'")
+    shown = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#tk-glance tbody tr')).map("
+        "r => [r.dataset.action, r.querySelector('.tk-badge').textContent])"
+    )
+    browser.save_screenshot(str(ARTIFACTS / "subject-glance-2023.png"))
+    assert shown == [
+        [action, kb.ask("openai-api", action, on="2023-06-01").verdict.value]
+        for action in kb.actions
+    ]
+
+
+SAMPLE = [
+    "",
+    "ask/?subject=llama-3.1&action=train-on-outputs&on=2024-08-01",
+    "subjects/llama-3.1/",
+    "subjects/openai-api/",
+    "subjects/chatgpt/",
+    "documents/meta/llama-3.1-license/",
+    "documents/meta/llama-3.1-license/2024-07-23/",
+    "coverage/",
+]
+
+
+def test_no_sampled_page_scrolls_sideways_on_a_phone(browser: Any, server: str) -> None:
+    """At 390 px, wide tables and charts scroll inside their box; the page itself does not."""
+    browser.set_window_size(*WIDTHS["phone"])
+    try:
+        wide = []
+        for n, path in enumerate(SAMPLE):
+            open_page(browser, server + path, f"phone-{n}")
+            width = browser.execute_script(
+                "return [document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            if width[0] > width[1]:
+                wide.append((path, width))
+        assert not wide
+    finally:
+        browser.set_window_size(1280, 1600)
+
+
+def test_chart_labels_are_whole_and_at_least_11px(browser: Any, server: str) -> None:
+    """No chart label is cut with an ellipsis, and chart text is never drawn below 11 px."""
+    for width in sorted(WIDTHS):
+        browser.set_window_size(*WIDTHS[width])
+        open_page(browser, server + "subjects/chatgpt/", f"charts-{width}")
+        found = browser.execute_script(
+            "return Array.from(document.querySelectorAll('svg.tk-chart text')).map("
+            "t => [t.textContent, t.getBoundingClientRect().height,"
+            " parseFloat(getComputedStyle(t).fontSize) *"
+            " t.ownerSVGElement.getBoundingClientRect().width /"
+            " t.ownerSVGElement.viewBox.baseVal.width])"
+        )
+        assert found
+        assert not [t for t, _, _ in found if t.endswith("…")]
+        assert min(size for _, _, size in found) >= 11 - 0.01, width
+    browser.set_window_size(1280, 1600)

@@ -386,11 +386,82 @@
     });
   }
 
+  // --- subject pages: the box at a glance, for another day ---------------------------------
+
+  /* tos_kb.sitegen.subjects.glance_line: what an answer with no facts turns on or comes with. */
+  function glanceLine(d, data) {
+    if (d.verdict === "conditional") {
+      if (d.missing_facts.length) return "turns on " + d.missing_facts.join(", ");
+      return "turns on: " + (d.conditions[0] || "something outside the facts");
+    }
+    if (d.verdict === "unknown") {
+      return (data.unknown_reasons || {})[d.unknown_reason] || "the archive cannot say";
+    }
+    var n = d.obligations.length;
+    return n ? "with " + n + (n === 1 ? " duty" : " duties") : "";
+  }
+
+  function setupGlance() {
+    var input = document.getElementById("tk-glance-on");
+    var table = document.getElementById("tk-glance");
+    if (!input || !table || !window.TosKbEngine) return;
+    var root = siteRoot();
+    var subject = input.getAttribute("data-subject");
+    var heading = document.getElementById("glance");
+    var ready = null;
+    function load() {
+      if (ready) return ready;
+      ready = fetch(new URL("export/ask/index.json", root).href).then(function (r) {
+        if (!r.ok) throw new Error("could not load the archive (" + r.status + ")");
+        return r.json();
+      }).then(function (data) {
+        return loadSlice(data, root, subject, {}).then(function () {
+          return [data, new window.TosKbEngine.Engine(data)];
+        });
+      });
+      return ready;
+    }
+    function redraw() {
+      var day = input.value;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
+      load().then(function (loaded) {
+        var data = loaded[0];
+        var engine = loaded[1];
+        table.querySelectorAll("tbody tr").forEach(function (row) {
+          var action = row.getAttribute("data-action");
+          var d = engine.ask(subject, action, day, {});
+          var cells = row.querySelectorAll("td");
+          cells[0].textContent = "";
+          cells[0].appendChild(badge(d.verdict));
+          cells[1].textContent = glanceLine(d, data);
+          cells[2].textContent = "";
+          var deciding = d.citations.filter(function (c) { return c.verdict === d.verdict; })[0] ||
+                         d.citations[0];
+          if (deciding) {
+            cells[2].appendChild(el("a", { href: versionHref(root, data, deciding),
+                                           text: cite(deciding) }));
+          }
+          var ask = cells[3].querySelector("a");
+          if (ask) ask.href = ask.href.replace(/on=[0-9-]*/, "on=" + day);
+        });
+        if (heading) heading.firstChild.textContent = "At a glance on " + day;
+        table.setAttribute("data-day", day);
+      }).catch(function (e) {
+        table.parentNode.appendChild(el("p", { className: "tk-error", text: String(e.message || e) }));
+      });
+    }
+    input.addEventListener("change", redraw);
+    var today = new Date().toISOString().slice(0, 10);
+    if (input.value !== today) { input.value = today; redraw(); }
+    else table.setAttribute("data-day", today);
+  }
+
   function start() {
     highlightTarget();
     window.addEventListener("hashchange", highlightTarget);
     setupChangesFilter();
     setupAsk();
+    setupGlance();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -8,17 +8,20 @@ All labels are escaped; links are the generator's own relative hrefs.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .markup import esc
 
-WIDTH = 760
-LABEL_W = 200
+WIDTH = 700  # the CSS keeps a chart at least this wide, so 11px text is never drawn smaller
+LABEL_W = 4  # labels stand above their lane, in full, wrapped where long
+LABEL_LINE = 15
+LABEL_CHARS = 108  # about what fits in one line of 11px text across the chart
 RIGHT = 12
-LANE_H = 20
-LANE_GAP = 6
-TOP = 8
+LANE_H = 18
+LANE_GAP = 8
+TOP = 4
 AXIS_H = 22
 
 
@@ -78,47 +81,33 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
+def _label_lines(label: str) -> list[str]:
+    return textwrap.wrap(label, LABEL_CHARS, break_on_hyphens=False) or [""]
+
+
 def lanes_svg(lanes: list[Lane], axis: Axis, title: str, cls: str = "") -> str:
-    """An SVG of lanes of segments over the axis, with a title for assistive technology."""
-    height = TOP + len(lanes) * (LANE_H + LANE_GAP) + AXIS_H
+    """An SVG of lanes of segments over the axis, each under its full label."""
+    heights = [len(_label_lines(lane.label)) * LABEL_LINE + LANE_H + LANE_GAP for lane in lanes]
+    base = TOP + sum(heights)
     out = [
-        f'<svg class="tk-chart {esc(cls)}" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="tk-chart {esc(cls)}" viewBox="0 0 {WIDTH} {base + AXIS_H}" role="img" '
         f'aria-label="{esc(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{esc(title)}</title>",
     ]
-    for i, lane in enumerate(lanes):
-        y = TOP + i * (LANE_H + LANE_GAP)
-        label = esc(lane.label if len(lane.label) <= 32 else lane.label[:31] + "…")
-        text = (
-            f'<text class="tk-chart-label" x="{LABEL_W - 8}" y="{y + LANE_H * 0.7:.1f}" '
-            f'text-anchor="end">{label}<title>{esc(lane.label)}</title></text>'
+    y = TOP
+    for lane, height in zip(lanes, heights, strict=True):
+        lines = _label_lines(lane.label)
+        spans = "".join(
+            f'<tspan x="{LABEL_W}" dy="{LABEL_LINE if n else 0}">{esc(line)}</tspan>'
+            for n, line in enumerate(lines)
         )
+        text = f'<text class="tk-chart-label" x="{LABEL_W}" y="{y + 11}">{spans}</text>'
         if lane.href:
             text = f'<a href="{esc(lane.href)}">{text}</a>'
         out.append(text)
-        out.append(
-            f'<rect class="tk-lane" x="{LABEL_W}" y="{y}" width="{WIDTH - LABEL_W - RIGHT}" '
-            f'height="{LANE_H}"/>'
-        )
-        for seg in lane.segments:
-            x1 = axis.x(seg.start)
-            x2 = axis.x(seg.end) if seg.end else axis.x(axis.end)
-            if x2 - x1 < 1.5:
-                x2 = x1 + 1.5
-            klass = f"tk-seg {seg.css}" + (" tk-approx" if seg.approx else "")
-            rect = (
-                f'<rect class="{esc(klass)}" x="{_fmt(x1)}" y="{y}" width="{_fmt(x2 - x1)}" '
-                f'height="{LANE_H}"><title>{esc(seg.tip)}</title></rect>'
-            )
-            if seg.text and (x2 - x1) > 7 * len(seg.text):
-                rect += (
-                    f'<text class="tk-seg-text" x="{_fmt(x1 + 4)}" y="{y + LANE_H * 0.7:.1f}">'
-                    f"{esc(seg.text)}</text>"
-                )
-            if seg.href:
-                rect = f'<a href="{esc(seg.href)}">{rect}</a>'
-            out.append(rect)
-    base = TOP + len(lanes) * (LANE_H + LANE_GAP)
+        bar = y + len(lines) * LABEL_LINE
+        out.append(_lane(lane, axis, bar))
+        y += height
     out.append(
         f'<line class="tk-axis" x1="{LABEL_W}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}"/>'
     )
@@ -130,6 +119,33 @@ def lanes_svg(lanes: list[Lane], axis: Axis, title: str, cls: str = "") -> str:
         )
     out.append("</svg>")
     return f'<figure class="tk-figure">{"".join(out)}</figure>'
+
+
+def _lane(lane: Lane, axis: Axis, y: float) -> str:
+    """One lane's background and its segments, at height ``y``."""
+    out = [
+        f'<rect class="tk-lane" x="{LABEL_W}" y="{y}" width="{WIDTH - LABEL_W - RIGHT}" '
+        f'height="{LANE_H}"/>'
+    ]
+    for seg in lane.segments:
+        x1 = axis.x(seg.start)
+        x2 = axis.x(seg.end) if seg.end else axis.x(axis.end)
+        if x2 - x1 < 1.5:
+            x2 = x1 + 1.5
+        klass = f"tk-seg {seg.css}" + (" tk-approx" if seg.approx else "")
+        rect = (
+            f'<rect class="{esc(klass)}" x="{_fmt(x1)}" y="{y}" width="{_fmt(x2 - x1)}" '
+            f'height="{LANE_H}"><title>{esc(seg.tip)}</title></rect>'
+        )
+        if seg.text and (x2 - x1) > 7 * len(seg.text):
+            rect += (
+                f'<text class="tk-seg-text" x="{_fmt(x1 + 4)}" y="{y + LANE_H * 0.7:.1f}">'
+                f"{esc(seg.text)}</text>"
+            )
+        if seg.href:
+            rect = f'<a href="{esc(seg.href)}">{rect}</a>'
+        out.append(rect)
+    return "".join(out)
 
 
 def legend(items: list[tuple[str, str]]) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from tos_kb.answer.decision import UNKNOWN_REASONS, Decision
 from tos_kb.answer.factspace import relevant_values
 from tos_kb.records import conditions as cond
 from tos_kb.records.models import Governance, Subject
@@ -25,6 +26,7 @@ from . import paths
 from .charts import VERDICT_LEGEND, Axis, Lane, Segment, lanes_svg, legend
 from .context import Site, strictness
 from .markup import PageSource, badge, code, esc, link, paragraphs, table
+from .versions import find_rule
 
 MAX_COMBINATIONS = 16
 MAX_ROWS = 16
@@ -161,37 +163,42 @@ def matrix(site: Site, subject_id: str, action: str, days: list[date]) -> list[R
     return rows
 
 
-def _cell(cell: Cell, before: Cell | None, day: date) -> str:
-    tip = f"{cell.verdict} from {day.isoformat()}"
-    if cell.obligations:
-        tip += "; obligations: " + "; ".join(cell.obligations)
+def _cell(cell: Cell, before: Cell | None, day: date, ask: str) -> str:
+    """A verdict in words, its duties and its move from the day before; a link to Ask."""
     mark = ""
     if before is not None:
         old, new = strictness(before.verdict), strictness(cell.verdict)
         if new > old:
-            mark = '<span class="tk-move tk-tightened" title="tightened">▲</span>'
+            mark = '<span class="tk-move tk-tightened" title="tightened">▲ tightened</span>'
         elif new < old:
-            mark = '<span class="tk-move tk-loosened" title="loosened">▼</span>'
+            mark = '<span class="tk-move tk-loosened" title="loosened">▼ loosened</span>'
         elif cell != before:
-            mark = '<span class="tk-move tk-duties" title="obligations changed">◆</span>'
-    duties = '<sup class="tk-duties-count">+</sup>' if cell.obligations else ""
+            mark = '<span class="tk-move tk-duties" title="obligations changed">◆ duties</span>'
+    duties = (
+        f'<span class="tk-duties-count">+{len(cell.obligations)} '
+        f"dut{'ies' if len(cell.obligations) != 1 else 'y'}</span>"
+        if cell.obligations
+        else ""
+    )
+    href = f"{ask}&on={day.isoformat()}"
     return (
-        f'<span class="tk-cell tk-v-{esc(cell.verdict)}" title="{esc(tip)}">'
-        f"{SYMBOL.get(cell.verdict, '?')}{duties}</span>{mark}"
+        f'<a class="tk-cell tk-v-{esc(cell.verdict)}" href="{esc(href)}">'
+        f"{SYMBOL.get(cell.verdict, '?')} {esc(cell.verdict)}</a>{duties}{mark}"
     )
 
 
 def _matrix_table(
-    days: list[date], rows: list[tuple[str, list[Cell]]], head: str, col_tips: list[str]
+    days: list[date], rows: list[tuple[str, list[Cell], str]], head: str, col_tips: list[str]
 ) -> str:
+    """Rows of (label, cells, the Ask address of the row without its day)."""
     header = f"<th>{esc(head)}</th>" + "".join(
         f'<th title="{esc(tip)}">{esc(day.isoformat())}</th>'
         for day, tip in zip(days, col_tips, strict=True)
     )
     body = []
-    for label, cells in rows:
+    for label, cells, ask in rows:
         tds = "".join(
-            f"<td>{_cell(c, cells[i - 1] if i else None, days[i])}</td>"
+            f"<td>{_cell(c, cells[i - 1] if i else None, days[i], ask)}</td>"
             for i, c in enumerate(cells)
         )
         body.append(f'<tr><th scope="row">{label}</th>{tds}</tr>')
@@ -275,6 +282,8 @@ def subject_page(site: Site, subject: Subject) -> PageSource:
     src = paths.subject(subject.id)
     page = PageSource(src, f"{subject.name} ({subject.id})", edit=f"subjects/{subject.id}.yaml")
     page.html(_intro(site, subject, src))
+    page.heading(2, f"At a glance on {site.as_of.isoformat()}", "glance")
+    page.html(at_a_glance(site, subject.id, src, site.as_of) + _also(subject))
     page.heading(2, "Governing documents", "governance")
     days = change_points(site, subject)
     axis = _axis(site, days) if days else None
@@ -289,7 +298,12 @@ def subject_page(site: Site, subject: Subject) -> PageSource:
                 ]
             )
         )
-    page.html("".join(_governance_card(site, src, gov) for gov in subject.governed_by))
+    cards = "".join(_governance_card(site, src, gov) for gov in subject.governed_by)
+    page.html(
+        '<details class="tk-details"><summary>How each document governs it '
+        f"({len(subject.governed_by)} range{'s' if len(subject.governed_by) != 1 else ''}: "
+        "basis, uncertainty, evidence)</summary>" + cards + "</details>"
+    )
     if not days or axis is None:
         return page
     _verdicts_over_time(page, site, subject, days, axis)
@@ -300,6 +314,57 @@ def subject_page(site: Site, subject: Subject) -> PageSource:
     return page
 
 
+def glance_line(site: Site, d: Decision) -> str:
+    """What the answer turns on or comes with, in one line (no facts given)."""
+    if d.verdict.value == "conditional":
+        if d.missing_facts:
+            return "turns on " + ", ".join(d.missing_facts)
+        return "turns on: " + (d.conditions[0] if d.conditions else "something outside the facts")
+    if d.verdict.value == "unknown":
+        return UNKNOWN_REASONS.get(d.unknown_reason or "", "the archive cannot say")
+    duties = len(d.obligations)
+    return f"with {duties} dut{'ies' if duties != 1 else 'y'}" if duties else ""
+
+
+def _clause_link(site: Site, src: str, d: Decision) -> str:
+    """A link to the first clause deciding ``d``, at its quote on the version page."""
+    deciding = [c for c in d.citations if c.verdict == d.verdict.value] or d.citations
+    if not deciding:
+        return ""
+    c = deciding[0]
+    anchor = find_rule(site.kb.version(c.key), c.to_dict()) or ""
+    where = f"{c.key}" + (f" §{c.section}" if c.section else "")
+    return link(site.href(src, paths.version(c.key), anchor), where)
+
+
+def at_a_glance(site: Site, subject_id: str, src: str, day: date) -> str:
+    """Each action on ``day`` with no facts given: verdict, what it turns on, clause, Ask link.
+
+    The page's script redraws the box for another day with the Ask page's engine.
+    """
+    rows = []
+    for action, definition in site.kb.archive.actions.items():
+        d = site.kb.ask(subject_id, action, on=day)
+        ask = site.href(src, "ask.md") + f"?subject={subject_id}&action={action}&on={day}"
+        rows.append(
+            f'<tr data-action="{esc(action)}"><th scope="row">{esc(definition.label)}</th>'
+            f"<td>{badge(d.verdict.value)}</td>"
+            f'<td class="tk-glance-line">{esc(glance_line(site, d))}</td>'
+            f'<td class="tk-glance-clause">{_clause_link(site, src, d)}</td>'
+            f'<td><a class="tk-glance-ask" href="{esc(ask)}">Ask</a></td></tr>'
+        )
+    return (
+        f'<form class="tk-glance-form"><label for="tk-glance-on">Day</label> '
+        f'<input type="date" id="tk-glance-on" value="{esc(day.isoformat())}" '
+        f'data-subject="{esc(subject_id)}"></form>'
+        '<div class="tk-glance"><table id="tk-glance"><thead><tr><th>Action</th><th>Verdict</th>'
+        "<th>Turns on / comes with</th><th>Deciding clause</th><th></th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        '<p class="tk-legend">With no facts given; a conditional answer names the facts it '
+        "turns on. Follow Ask to give facts.</p>"
+    )
+
+
 def _intro(site: Site, subject: Subject, src: str) -> str:
     ask = site.href(src, "ask.md") + f"?subject={subject.id}"
     intro = [
@@ -308,9 +373,17 @@ def _intro(site: Site, subject: Subject, src: str) -> str:
         f'. <a href="{esc(ask)}">Ask a question about it</a>.</p>',
         paragraphs(subject.description, "tk-lede"),
     ]
-    if subject.aliases:
-        intro.append("<p>Also called: " + ", ".join(code(a) for a in subject.aliases) + ".</p>")
-    return "".join(intro) + paragraphs(subject.notes)
+    return "".join(intro)
+
+
+def _also(subject: Subject) -> str:
+    """Other names and notes, after the answers."""
+    names = (
+        "<p>Also called: " + ", ".join(code(a) for a in subject.aliases) + ".</p>"
+        if subject.aliases
+        else ""
+    )
+    return names + paragraphs(subject.notes)
 
 
 def _governance_card(site: Site, src: str, gov: Governance) -> str:
@@ -331,6 +404,14 @@ def _governance_card(site: Site, src: str, gov: Governance) -> str:
     )
 
 
+def _ask_with(ask: str, action: str, facts: dict[str, Any]) -> str:
+    """The Ask address for an action with some facts given (the day is added per cell)."""
+    given = "".join(
+        f"&f.{name}={str(v).lower() if isinstance(v, bool) else v}" for name, v in facts.items()
+    )
+    return f"{ask}&action={action}{given}"
+
+
 def _verdicts_over_time(
     page: PageSource, site: Site, subject: Subject, days: list[date], axis: Axis
 ) -> None:
@@ -338,12 +419,24 @@ def _verdicts_over_time(
     tips = ["; ".join(_what_changes(site, subject, d)) for d in days]
     actions = list(site.kb.archive.actions)
     matrices = {a: matrix(site, subject.id, a, days) for a in actions}
+    ask = site.href(page.src, "ask.md") + f"?subject={subject.id}"
     page.heading(2, "Verdicts over time", "verdicts")
     page.html(
-        "<p>The engine's answer on each day the governing texts change, with no facts given "
-        "(hover a date for what changed that day; each answer holds until the next date).</p>"
-        + _matrix_table(days, [(code(a), matrices[a][0].cells) for a in actions], "Action", tips)
+        "<p>The engine's answer on each day the governing texts change, with no facts given; "
+        "each answer holds until the next date. Every answer links to the Ask page.</p>"
+        + _matrix_table(
+            days,
+            [(code(a), matrices[a][0].cells, f"{ask}&action={a}") for a in actions],
+            "Action",
+            tips,
+        )
         + _matrix_legend()
+        + '<details class="tk-details"><summary>What changes on each of these days</summary><ul>'
+        + "".join(
+            f"<li><strong>{esc(d.isoformat())}</strong>: {esc(t)}</li>"
+            for d, t in zip(days, tips, strict=True)
+        )
+        + "</ul></details>"
     )
     for action in actions:
         rows_ = matrices[action]
@@ -353,7 +446,12 @@ def _verdicts_over_time(
             _verdict_chart(axis, days, rows_, f"{action} with {subject.id} over time")
             + legend(VERDICT_LEGEND)
             + '<details class="tk-details"><summary>Answers by facts and date</summary>'
-            + _matrix_table(days, [(esc(r.label), r.cells) for r in rows_], "Facts", tips)
+            + _matrix_table(
+                days,
+                [(esc(r.label), r.cells, _ask_with(ask, action, r.facts)) for r in rows_],
+                "Facts",
+                tips,
+            )
             + "</details>"
         )
 
