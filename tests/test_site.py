@@ -455,3 +455,37 @@ def test_the_home_page_has_no_literal_code_fence(public: Path) -> None:
     """The README sections on the home page render as Markdown, not as literal text."""
     home = (public / "index.html").read_text("utf-8")
     assert "```" not in html.unescape(re.sub(r"<[^>]+>", "", home))
+
+
+def test_a_version_page_lists_only_the_subjects_of_its_own_window() -> None:
+    """A version page lists its subjects only over the days that version is in force."""
+    from tos_kb.sitegen.context import Site
+    from tos_kb.sitegen.versions import subjects_of_version, version_window
+
+    kb = tos_kb.load()
+    site = Site(kb)
+    for document in site.governs:
+        for placed in kb.timeline(document).placed:
+            window = version_window(site, placed.key)
+            assert window is not None
+            for _, _, days in subjects_of_version(site, placed.key):
+                assert window.start <= days.start
+                assert window.end is None or (days.end is not None and days.end <= window.end)
+    falcon = [sid for sid, _, _ in subjects_of_version(site, "tii/falcon-llm-license-1.0@2023-05")]
+    assert "falcon-40b" in falcon
+    apache = dict((sid, d) for sid, _, d in subjects_of_version(site, "oss/apache-2.0@2004-01"))
+    assert apache["falcon-40b"].start.isoformat() == "2023-05-31"
+
+
+def test_coverage_lists_the_days_an_excerpt_leaves_unknown(public: Path) -> None:
+    """Gemma from 2026-04-01 (only the preamble archived) is listed as an excerpt gap."""
+    from tos_kb.sitegen.context import Site
+    from tos_kb.sitegen.coverage import excerpt_gaps
+
+    kb = tos_kb.load()
+    gaps = excerpt_gaps(Site(kb))
+    assert ("gemma", "train-on-outputs") in {(s, a) for s, a, _, _ in gaps}
+    for subject, action, start, _ in gaps:
+        assert kb.ask(subject, action, on=start).unknown_reason == "excerpt-does-not-cover"
+    page = (public / "coverage" / "index.html").read_text("utf-8")
+    assert 'id="excerpts"' in page

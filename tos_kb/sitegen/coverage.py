@@ -104,6 +104,33 @@ def unknown_counts(site: Site) -> dict[str, int]:
     return counts
 
 
+def excerpt_gaps(site: Site) -> list[tuple[str, str, date, date | None]]:
+    """(subject, action, from, until) where the answer is unknown because of an excerpt."""
+    found = []
+    for subject_id in site.kb.index.subject_ids:
+        for action in site.kb.index.parents:
+            for period in site.kb.history(subject_id, action):
+                if period.decision.unknown_reason == "excerpt-does-not-cover":
+                    found.append((subject_id, action, period.start, period.end))
+    return found
+
+
+def excerpt_table(site: Site) -> str:
+    """:func:`excerpt_gaps` as a table with links to the subjects."""
+    rows = [
+        [
+            link(site.href(SRC, paths.subject(subject_id)), subject_id),
+            code(action),
+            esc(start.isoformat()),
+            esc(end.isoformat() if end else "open"),
+        ]
+        for subject_id, action, start, end in excerpt_gaps(site)
+    ]
+    if not rows:
+        return "<p>None.</p>"
+    return table(["Subject", "Action", "From", "Until"], rows)
+
+
 def unknown_table(site: Site) -> str:
     """The counts of :func:`unknown_counts` with the words ``explain()`` uses."""
     rows = [
@@ -127,6 +154,12 @@ def page(site: Site) -> PageSource:
     out.html(
         "<p>Every subject and action asked on every day an answer can change, with no facts "
         "given: how many answers are unknown, by reason.</p>" + unknown_table(site)
+    )
+    out.heading(2, "Unknown because the archived text is an excerpt", "excerpts")
+    out.html(
+        "<p>Days on which an answer (no facts given) is unknown because the archived texts in "
+        "force are excerpts that do not reach a clause on the action: the gaps an excerpt "
+        "leaves, which the table of subjects above does not show.</p>" + excerpt_table(site)
     )
     out.heading(2, "Documents", "documents")
     out.html(_documents_table(site))

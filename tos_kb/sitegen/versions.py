@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tos_kb.records.dates import Interval
 from tos_kb.records.loader import VersionEntry
-from tos_kb.records.models import Precondition, Rule
+from tos_kb.records.models import Governance, Precondition, Rule
 
 from . import paths
 from .context import Site
@@ -85,7 +86,7 @@ def version_page(site: Site, key: str) -> PageSource:
     page.heading(2, "Dates", "dates")
     page.html(_dates(site, key, entry))
     _sources(page, site, src, key, entry)
-    _subjects_governed(page, site, src, record.document)
+    _subjects_governed(page, site, src, entry.key)
     _rules(page, entry, found)
     _evidence(page, site, src, key, found)
     for name, title in _texts(entry):
@@ -200,20 +201,45 @@ def _other_texts(site: Site, src: str, key: str, entry: VersionEntry) -> str:
     return table(headers, rows)
 
 
-def _subjects_governed(page: PageSource, site: Site, src: str, document: str) -> None:
-    governs = site.governs.get(document, [])
+def version_window(site: Site, key: str) -> Interval | None:
+    """The days this version is in force (its place on its document's timeline), if placed."""
+    document = key.split("@", 1)[0]
+    placed = next((p for p in site.kb.timeline(document).placed if p.key == key), None)
+    return placed.interval if placed is not None else None
+
+
+def subjects_of_version(site: Site, key: str) -> list[tuple[str, Governance, Interval]]:
+    """The subjects this version governs, each with the days it does (its window cut by the
+    subject's range); an undated version governs over its subjects' whole ranges."""
+    document = key.split("@", 1)[0]
+    window = version_window(site, key)
+    found: list[tuple[str, Governance, Interval]] = []
+    for sid, gov in site.governs.get(document, []):
+        if window is None:
+            found.append((sid, gov, gov.interval))
+            continue
+        start = max(window.start, gov.interval.start)
+        ends = [e for e in (window.end, gov.interval.end) if e is not None]
+        end = min(ends) if ends else None
+        if end is None or start < end:
+            found.append((sid, gov, Interval(start, end)))
+    return found
+
+
+def _subjects_governed(page: PageSource, site: Site, src: str, key: str) -> None:
+    governs = subjects_of_version(site, key)
     if not governs:
         return
-    page.heading(2, "Subjects governed", "subjects")
+    page.heading(2, "Subjects this version governs", "subjects")
     rows = [
         [
             link(site.href(src, paths.subject(sid)), sid),
             esc(gov.role),
-            esc(gov.from_.isoformat()),
-            esc(gov.until.isoformat() if gov.until else "open"),
+            esc(days.start.isoformat()),
+            esc(days.end.isoformat() if days.end else "open"),
             esc(gov.parsed_when.describe() if gov.parsed_when else ""),
         ]
-        for sid, gov in governs
+        for sid, gov, days in governs
     ]
     page.html(table(["Subject", "Role", "From", "Until", "Only if"], rows))
 
