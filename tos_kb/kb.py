@@ -133,8 +133,14 @@ class KnowledgeBase:
         direction: str | None = None,
         since: date | str | None = None,
         until: date | str | None = None,
+        include_reworded: bool = False,
     ) -> list[ChangeEvent]:
-        """The timeline of tightenings, loosenings and rewordings, filtered, oldest first."""
+        """The change events, filtered, oldest first: one per (day, subject) or (day, document).
+
+        Each event holds the change of every action that moved, with witnesses
+        and a summary in plain words. Rewordings that move no answer are left
+        out unless ``include_reworded``.
+        """
         from tos_kb.diff.changes import all_changes, filter_changes
 
         if self._changes is None:
@@ -150,6 +156,7 @@ class KnowledgeBase:
             direction=direction,
             since=parse_on(since) if since else None,
             until=parse_on(until) if until else None,
+            include_reworded=include_reworded,
         )
 
     # --- browsing ------------------------------------------------------------------------

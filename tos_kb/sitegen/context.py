@@ -16,8 +16,8 @@ from typing import Any
 from tos_kb.diff.changes import ChangeEvent, rule_changes
 from tos_kb.diff.rules import STRICTNESS, ActionChange, Direction
 from tos_kb.kb import KnowledgeBase
-from tos_kb.records.conditions import show_value
 from tos_kb.records.models import Governance
+from tos_kb.records.wording import show_value
 
 from . import paths
 
