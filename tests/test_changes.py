@@ -175,3 +175,21 @@ def test_cli_changes_lists_tightenings() -> None:
     events = json.loads(result.output)
     assert events and {e["direction"] for e in events} == {"tightened"}
     assert all(a["witnesses"] for e in events for a in e["actions"])
+
+
+def test_llama_3_exception_is_gone_in_31_not_matched_to_another_clause() -> None:
+    """§1.b.v and its "(excluding Meta Llama 3 ...)" left the text: both are reported gone."""
+    diff = KB.diff("meta/llama-3-license@2024-04-18", "meta/llama-3.1-license@2024-07-23")
+    moves = {q.quote: q for q in diff.quotes if q.old_section == "1.b.v"}
+    assert moves["(excluding Meta Llama 3 or derivative works thereof)"].status == "gone"
+    assert all(q.status == "gone" and q.new_passage is None for q in moves.values())
+
+
+def test_reworded_list_item_keeps_the_negation_of_its_lead_in() -> None:
+    """Mistral's "You must not use the Outputs ... to reverse engineer" became item (e) of a
+    "You may not" list: matched, because the lead-in carries the "not"."""
+    diff = KB.diff("mistral/terms-of-use@2024-05-22", "mistral/terms-of-service@2025-05-27")
+    move = next(q for q in diff.quotes if q.quote.startswith("You must not use the Outputs"))
+    assert move.status == "changed" and move.new_section.endswith("(e)")
+    owner = next(q for q in diff.quotes if q.quote == "You are the sole owner of the Outputs.")
+    assert owner.status == "gone"

@@ -22,6 +22,7 @@ from tos_kb.store.release import Release, of_folder
 
 if TYPE_CHECKING:
     from tos_kb.diff.changes import ChangeEvent, VersionDiff
+    from tos_kb.diff.story import Story
     from tos_kb.records.loader import Archive, VersionEntry
     from tos_kb.records.models import Subject, VersionRecord
 
@@ -157,6 +158,25 @@ class KnowledgeBase:
             since=parse_on(since) if since else None,
             until=parse_on(until) if until else None,
             include_reworded=include_reworded,
+        )
+
+    def story(
+        self,
+        provider_or_subject: str,
+        since: date | str | None = None,
+        until: date | str | None = None,
+    ) -> Story:
+        """What tightened or loosened for a provider or subject, in date order, with quotes.
+
+        Opens with what the archive covers for it in that period and where it has gaps.
+        """
+        from tos_kb.diff.story import story
+
+        return story(
+            self,
+            provider_or_subject,
+            parse_on(since) if since else None,
+            parse_on(until) if until else None,
         )
 
     # --- browsing ------------------------------------------------------------------------

@@ -137,9 +137,9 @@ class Wording:
         inner = c
         while isinstance(inner, cond.Not):
             negate, inner = not negate, inner.part
-        if isinstance(inner, cond.All | cond.Any_) and len(inner.parts) > 1:
-            if (isinstance(inner, cond.All) != negate) != outer:
-                return f"({text})"
+        several = isinstance(inner, cond.All | cond.Any_) and len(inner.parts) > 1
+        if several and (isinstance(inner, cond.All) != negate) != outer:
+            return f"({text})"
         return text
 
     def _test(self, t: cond.Test, negate: bool, provider: str) -> str:
