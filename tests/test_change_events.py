@@ -18,13 +18,7 @@ ALL = KB.changes(include_reworded=True)
 
 def subject_witnesses() -> list[tuple]:
     """(event, action change, witness) for every witness of a subject event."""
-    return [
-        (e, c, w)
-        for e in ALL
-        if e.subject is not None
-        for c in e.actions
-        for w in c.witnesses
-    ]
+    return [(e, c, w) for e in ALL if e.subject is not None for c in e.actions for w in c.witnesses]
 
 
 def test_every_subject_witness_is_what_ask_answers() -> None:

@@ -79,7 +79,8 @@ WORDS = KB.index.wording
         (
             {"any": [{"monthly_active_users": {"lte": 700_000_000}}, {"authorised": True}]},
             "monthly_active_users is at most 700,000,000 or authorised",
-            "you have at most 700,000,000 monthly active users or OpenAI has expressly authorised it",
+            "you have at most 700,000,000 monthly active users "
+            "or OpenAI has expressly authorised it",
         ),
         ({"not": {"authorised": True}}, "not authorised", "OpenAI has not expressly authorised it"),
         (

@@ -248,7 +248,7 @@ def _settled(index: Index, subject_id: str, action: str, day: date) -> Callable[
 
 
 def _subject_event(
-    index: Index, subject_id: str, day: date, names: dict[str, str]
+    index: Index, subject_id: str, day: date, names: dict[str, tuple[str, str | None]]
 ) -> ChangeEvent | None:
     """The subject's answers the day before ``day`` and on ``day``, when what governs changes."""
     before = day - timedelta(days=1)

@@ -147,9 +147,43 @@ SENSE_WORDS = frozenset(
     {"not", "no", "nor", "never", "only", "except", "excluding", "unless", "without"}
 )
 _FUNCTION_WORDS = frozenset(
-    "this that with from your have will shall such other which their than there these "
-    "those into upon under what when where been being them they were also must make "
-    "made more most same each".split()
+    {
+        "this",
+        "that",
+        "with",
+        "from",
+        "your",
+        "have",
+        "will",
+        "shall",
+        "such",
+        "other",
+        "which",
+        "their",
+        "than",
+        "there",
+        "these",
+        "those",
+        "into",
+        "upon",
+        "under",
+        "what",
+        "when",
+        "where",
+        "been",
+        "being",
+        "them",
+        "they",
+        "were",
+        "also",
+        "must",
+        "make",
+        "made",
+        "more",
+        "most",
+        "same",
+        "each",
+    }
 )
 
 
