@@ -103,7 +103,7 @@ def test_show_subject_lists_its_governing_documents(terms: Path) -> None:
     result = run("show", "acme-chat", "--terms", str(terms))
     assert result.exit_code == 0, result.output
     assert "acme/terms (terms) 2023-03-14 → …" in result.output
-    assert "acme/policy (policy if jurisdiction in [eea]) 2023-03-14 → …" in result.output
+    assert "acme/policy (policy if you are established in the EEA) 2023-03-14 → …" in result.output
 
 
 def test_history_command(terms: Path) -> None:

@@ -33,5 +33,10 @@ def test_readme_commented_results_hold() -> None:
     assert d.verdict == "permitted"
     diff = kb.diff("meta/llama-3-license@2024-04-18", "meta/llama-3.1-license@2024-07-23")
     assert diff.direction == "loosened"
-    witness = next(c for c in diff.rules if c.action == "train-on-outputs").looser.describe()
-    assert witness in (REPO / "README.md").read_text(encoding="utf-8")
+    witness = next(c for c in diff.rules if c.action == "train-on-outputs").looser
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").replace("#", "").split())
+    assert repr(witness.facts) in readme
+    assert (witness.old.verdict, witness.new.verdict) == ("prohibited", "permitted")
+    [event] = [e for e in kb.changes(subject="falcon-40b", direction="loosened") if e.subject]
+    assert " ".join(event.actions[4].summary.split()) in readme
+    assert event.summary.startswith("Falcon-40B: from 2023-05-31 governed by oss/apache-2.0")

@@ -22,6 +22,7 @@ from tos_kb.store.release import Release, of_folder
 
 if TYPE_CHECKING:
     from tos_kb.diff.changes import ChangeEvent, VersionDiff
+    from tos_kb.diff.story import Story
     from tos_kb.records.loader import Archive, VersionEntry
     from tos_kb.records.models import Subject, VersionRecord
 
@@ -133,8 +134,14 @@ class KnowledgeBase:
         direction: str | None = None,
         since: date | str | None = None,
         until: date | str | None = None,
+        include_reworded: bool = False,
     ) -> list[ChangeEvent]:
-        """The timeline of tightenings, loosenings and rewordings, filtered, oldest first."""
+        """The change events, filtered, oldest first: one per (day, subject) or (day, document).
+
+        Each event holds the change of every action that moved, with witnesses
+        and a summary in plain words. Rewordings that move no answer are left
+        out unless ``include_reworded``.
+        """
         from tos_kb.diff.changes import all_changes, filter_changes
 
         if self._changes is None:
@@ -150,6 +157,26 @@ class KnowledgeBase:
             direction=direction,
             since=parse_on(since) if since else None,
             until=parse_on(until) if until else None,
+            include_reworded=include_reworded,
+        )
+
+    def story(
+        self,
+        provider_or_subject: str,
+        since: date | str | None = None,
+        until: date | str | None = None,
+    ) -> Story:
+        """What tightened or loosened for a provider or subject, in date order, with quotes.
+
+        Opens with what the archive covers for it in that period and where it has gaps.
+        """
+        from tos_kb.diff.story import story
+
+        return story(
+            self,
+            provider_or_subject,
+            parse_on(since) if since else None,
+            parse_on(until) if until else None,
         )
 
     # --- browsing ------------------------------------------------------------------------

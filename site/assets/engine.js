@@ -29,7 +29,7 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  var FORMAT_VERSION = 2;
+  var FORMAT_VERSION = 3;
   var MAX_BRANCHES = 256;
   var RANK = { silent: 0, permitted: 1, conditional: 2, prohibited: 3 };
 

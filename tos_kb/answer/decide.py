@@ -141,7 +141,7 @@ def decide(
                 gaps.append(gov.document)
             decision.reasons.append(
                 f"{gov.document} governs {subject_id} on {day}"
-                + (f" if {gov.when.describe()}" if gov.when and not scope else "")
+                + (f" if {gov.when_text}" if gov.when and not scope else "")
                 + " but no version of it in force then is archived"
                 + _either_side(index, gov.timeline, day, action, facts)
             )
@@ -157,8 +157,7 @@ def decide(
             decision.caveats.append(horizon)
         outcome = version.outcome(action, facts)
         if scope is None and outcome.verdict != RuleVerdict.SILENT:
-            assert gov.when is not None
-            outcome = _scope_conditional(outcome, gov.when, gov.document, facts)
+            outcome = _scope_conditional(outcome, gov, facts)
         outcomes.append((gov, placed, outcome, scope))
     if not outcomes and not gaps:
         decision.reasons.append(f"no document governs {subject_id} on {day} in this archive")
@@ -407,9 +406,11 @@ def _merge(target: list[str], items: list[str]) -> None:
 
 
 def _scope_conditional(
-    outcome: Outcome, when: cond.Condition, document: str, facts: Mapping[str, Any]
+    outcome: Outcome, gov: CompiledGovernance, facts: Mapping[str, Any]
 ) -> Outcome:
     """A document that governs only under facts not given makes its verdict conditional."""
+    assert gov.when is not None
+    document, when = gov.document, gov.when
     scoped = Outcome(
         outcome.verdict,
         list(outcome.citations),
@@ -420,9 +421,9 @@ def _scope_conditional(
     )
     if scoped.verdict == RuleVerdict.PROHIBITED:
         scoped.verdict = RuleVerdict.CONDITIONAL
-        _merge(scoped.conditions, [f"prohibited by {document} if {when.describe()}"])
+        _merge(scoped.conditions, [f"prohibited by {document} if {gov.when_text}"])
     elif scoped.verdict in (RuleVerdict.PERMITTED, RuleVerdict.CONDITIONAL):
         scoped.verdict = RuleVerdict.CONDITIONAL
-        _merge(scoped.conditions, [f"{document} applies if {when.describe()}"])
+        _merge(scoped.conditions, [f"{document} applies if {gov.when_text}"])
     _merge(scoped.missing, cond.missing_facts(when, facts))
     return scoped

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tos_kb.records.conditions import show_value
 from tos_kb.records.vocab import Verdict
+from tos_kb.records.wording import show_value
 
 __all__ = ["Branch", "Citation", "Decision", "Verdict"]
 

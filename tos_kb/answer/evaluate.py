@@ -50,6 +50,7 @@ class CompiledRule:
     note: str | None
     quote: str | None
     citation: Citation
+    when_text: str | None = None  # the condition in words (tos_kb.records.wording)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class CompiledPrecondition:
     unless: cond.Condition
     actions: frozenset[str] | None
     citation: Citation
+    unless_text: str = ""  # the condition in words (tos_kb.records.wording)
 
 
 @dataclass
@@ -101,14 +103,14 @@ def evaluate_version(
             outcome = Outcome(
                 RuleVerdict.PROHIBITED,
                 [pre.citation],
-                notes=[f"rights withheld: {pre.unless.describe()} does not hold"],
+                notes=[f"rights withheld: {pre.unless_text} does not hold"],
             )
             break
         if truth is None and outcome.verdict in (RuleVerdict.PERMITTED, RuleVerdict.CONDITIONAL):
             outcome.verdict = RuleVerdict.CONDITIONAL
             outcome.citations.append(pre.citation)
             _add_unique(outcome.missing, cond.missing_facts(pre.unless, facts))
-            _add_unique(outcome.conditions, [f"rights are withheld unless {pre.unless.describe()}"])
+            _add_unique(outcome.conditions, [f"rights are withheld unless {pre.unless_text}"])
     return outcome
 
 
@@ -132,7 +134,7 @@ def _from_rules(
             if c.when is not None:
                 _add_unique(outcome.missing, cond.missing_facts(c.when, facts))
                 if c.verdict == RuleVerdict.PROHIBITED:
-                    _add_unique(outcome.conditions, [f"prohibited if {c.when.describe()}"])
+                    _add_unique(outcome.conditions, [f"prohibited if {c.when_text}"])
             if c.condition:
                 _add_unique(outcome.conditions, [c.condition])
         permits = [*applies.get(RuleVerdict.PERMITTED, []), *maybe.get(RuleVerdict.PERMITTED, [])]
@@ -157,7 +159,7 @@ def _from_rules(
         for c in permitted:
             assert c.when is not None
             _add_unique(outcome.missing, cond.missing_facts(c.when, facts))
-            _add_unique(outcome.conditions, [f"permitted if {c.when.describe()}"])
+            _add_unique(outcome.conditions, [f"permitted if {c.when_text}"])
             _add_unique(outcome.obligations, c.obligations)
         return outcome
     silent = applies.get(RuleVerdict.SILENT, []) + maybe.get(RuleVerdict.SILENT, [])

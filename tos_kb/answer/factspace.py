@@ -14,6 +14,7 @@ from typing import Any
 
 from tos_kb.records import conditions as cond
 from tos_kb.records.vocab import FactLike, FactType
+from tos_kb.records.wording import show_value
 
 OTHER_STUDENT = "another-model"
 
@@ -36,7 +37,7 @@ def relevant_values(
             return [(0, f"{name} = 0")]
         values: list[tuple[Any, str]] = []
         for bound in sorted(ops_at):
-            shown = cond.show_value(bound)
+            shown = show_value(bound)
             if ops_at[bound] <= {"lte", "gt"}:
                 values += [(bound, f"{name} ≤ {shown}"), (bound + 1, f"{name} > {shown}")]
             elif ops_at[bound] <= {"lt", "gte"}:

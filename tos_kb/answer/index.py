@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from tos_kb.answer.decision import Citation
 from tos_kb.answer.evaluate import CompiledPrecondition, CompiledRule, Outcome, evaluate_version
+from tos_kb.answer.factspace import OTHER_STUDENT
 from tos_kb.records import conditions as cond
 from tos_kb.records.dates import Interval, fuzzy_start
 from tos_kb.records.facts import FactValueError, check_value
 from tos_kb.records.problems import did_you_mean
 from tos_kb.records.timeline import DocumentTimeline, Placed
 from tos_kb.records.vocab import FactSpec, FactType
+from tos_kb.records.wording import FactWording, Wording
 
 if TYPE_CHECKING:
     from tos_kb.records.loader import Archive, VersionEntry
@@ -86,6 +88,7 @@ class CompiledGovernance:
     when: cond.Condition | None
     timeline: DocumentTimeline
     caveat: str | None
+    when_text: str | None = None  # the condition in words (tos_kb.records.wording)
 
     def change_days(self) -> set[date]:
         """The days inside this range on which its answers can change."""
@@ -104,11 +107,15 @@ class Index:
 
     def __init__(self, archive: Archive):
         self.parents: dict[str, str | None] = {a.id: a.parent for a in archive.actions.values()}
+        self.action_labels = {a.id: a.label for a in archive.actions.values()}
+        self.titles = {d.id: d.title for d in archive.documents.values()}
         self.fact_specs: dict[str, FactSpec] = {
             f.id: FactSpec(f.id, f.type, tuple(f.values) if f.values else None)
             for f in archive.facts.values()
         }
         self.subject_ids = sorted(archive.subjects)
+        self.wording = wording_of(archive)
+        self.provider_names = {p.id: p.name.split(" (")[0] for p in archive.providers.values()}
         self.names: dict[str, str] = {}
         for subject in archive.subjects.values():
             self.names[subject.id] = subject.id
@@ -250,6 +257,16 @@ class Index:
                     found += self.versions[placed.key].conditions(action)
         return found
 
+    # --- words -------------------------------------------------------------------------
+
+    def provider_name(self, document: str) -> str | None:
+        """The name of the provider whose text ``document`` (``provider/doc``) is."""
+        return self.provider_names.get(document.split("/", 1)[0])
+
+    def words(self, c: cond.Condition, document: str) -> str:
+        """A condition of ``document`` in words, the provider named."""
+        return self.wording.condition(c, self.provider_name(document))
+
     # --- compilation -------------------------------------------------------------------
 
     def _compile_governance(self, subject_id: str, gov: Governance) -> CompiledGovernance:
@@ -259,14 +276,22 @@ class Index:
             else None
         )
         timeline = self.timelines.get(gov.document, DocumentTimeline([]))
+        when = gov.parsed_when
         return CompiledGovernance(
-            gov.document, gov.role, gov.interval, gov.parsed_when, timeline, caveat
+            gov.document,
+            gov.role,
+            gov.interval,
+            when,
+            timeline,
+            caveat,
+            self.words(when, gov.document) if when is not None else None,
         )
 
     def _compile(self, entry: VersionEntry) -> CompiledVersion:
         record = entry.record
         own: dict[str, list[CompiledRule]] = {}
         for rule in record.rules:
+            when_text = self.words(rule.parsed_when, record.document) if rule.parsed_when else None
             citation = Citation(
                 document=record.document,
                 version=record.version,
@@ -277,7 +302,7 @@ class Index:
                 action=rule.action,
                 quote_file=rule.quote_file,
                 note=rule.note,
-                condition=rule.parsed_when.describe() if rule.parsed_when else None,
+                condition=when_text,
             )
             own.setdefault(rule.action, []).append(
                 CompiledRule(
@@ -288,8 +313,10 @@ class Index:
                     rule.note,
                     rule.quote,
                     citation,
+                    when_text,
                 )
             )
+        unless_texts = [self.words(p.parsed_unless, record.document) for p in record.preconditions]
         compiled_pre = [
             CompiledPrecondition(
                 pre.parsed_unless,
@@ -305,10 +332,11 @@ class Index:
                     kind="precondition",
                     quote_file=pre.quote_file,
                     note=pre.note,
-                    condition=f"unless {pre.parsed_unless.describe()}",
+                    condition=f"unless {text}",
                 ),
+                text,
             )
-            for pre in record.preconditions
+            for pre, text in zip(record.preconditions, unless_texts, strict=True)
         ]
         rules: dict[str, list[CompiledRule]] = {}
         preconditions: dict[str, list[CompiledPrecondition]] = {}
@@ -328,3 +356,20 @@ class Index:
         }
         caveats = tuple(erratum.caveat(entry.key) for erratum in record.errata)
         return CompiledVersion(entry.key, rules, preconditions, static, caveats)
+
+
+def wording_of(archive: Archive) -> Wording:
+    """The sentence renderer with the vocabulary's fact wordings and the subjects' names."""
+    facts = {
+        f.id: FactWording(
+            f.wording.if_true,
+            f.wording.if_false,
+            f.wording.template,
+            f.wording.negated,
+            dict(f.wording.values or {}),
+        )
+        for f in archive.facts.values()
+        if f.wording is not None
+    }
+    names = {OTHER_STUDENT: "another model", **{s.id: s.name for s in archive.subjects.values()}}
+    return Wording(facts, names)

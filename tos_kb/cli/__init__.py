@@ -4,7 +4,8 @@ Why click + rich: readable coloured output for people, ``--json`` for
 scripts, and errors as one clear sentence with exit status 2 (usage) or 1
 (problems found), never a traceback. One module per command group:
 ``ask`` (questions), ``browse`` (the archive), ``diffs`` (diff, changes),
-``records`` (validate, new, schema, coverage, review), ``lineage``
+``story`` (the story of a provider), ``records`` (validate, new, schema,
+coverage, review), ``lineage``
 (check-pipeline), ``interop`` (import-ota, watch: Open Terms Archive);
 ``common`` holds what
 they share. A command's module is imported only when that command runs, so
@@ -34,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review": ("records", "review"),
     "diff": ("diffs", "diff"),
     "changes": ("diffs", "changes"),
+    "story": ("story", "story"),
     "check-pipeline": ("lineage", "check_pipeline"),
     "import-ota": ("interop", "import_ota"),
     "watch": ("interop", "watch"),

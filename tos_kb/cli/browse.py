@@ -104,7 +104,7 @@ def _show_subject(kb: KnowledgeBase, ref: str, as_json: bool) -> None:
     aliases = f" (also: {', '.join(subject.aliases)})" if subject.aliases else ""
     out.print(f"[bold]{escape(subject.name)}[/] — {subject.id}, a {subject.kind}{escape(aliases)}")
     for g in subject.governed_by:
-        scope = f" if {g.parsed_when.describe()}" if g.parsed_when else ""
+        scope = f" if {kb.index.words(g.parsed_when, g.document)}" if g.parsed_when else ""
         out.print(f"  {g.document} ({g.role}{scope}) {g.from_} → {g.until or '…'}", markup=False)
         out.print(f"      {g.basis}", markup=False, style="dim")
         if g.uncertainty:
@@ -159,15 +159,29 @@ def _show_version(kb: KnowledgeBase, ref: str, as_json: bool, with_text: bool) -
         markup=False,
     )
     out.print(f"  source {record.source_url}", markup=False)
+    words = kb.index.words
+    for pre in record.preconditions:
+        scope = ", ".join(pre.actions) if pre.actions else "every action"
+        out.print(
+            f"  [bold]precondition[/] ({escape(scope)}): rights are withheld "
+            f"unless {escape(words(pre.parsed_unless, record.document))}"
+            + (f" §{escape(pre.section)}" if pre.section else "")
+        )
+        provider = kb.index.provider_name(record.document)
+        withheld = kb.index.wording.negated(pre.parsed_unless, provider)
+        out.print(f"      (no rights if {withheld})", markup=False)
+        out.print(f'      "{pre.quote}"', markup=False, style="italic")
     for rule in record.rules:
-        when = f" when {rule.parsed_when.describe()}" if rule.parsed_when else ""
+        when = f" if {words(rule.parsed_when, record.document)}" if rule.parsed_when else ""
         style = {"permitted": "green", "prohibited": "red", "conditional": "yellow"}.get(
             rule.verdict.value, "magenta"
         )
         out.print(
-            f"  [{style}]{rule.verdict.value:<11}[/] {rule.action}{when}"
-            + (f" §{rule.section}" if rule.section else "")
+            f"  [{style}]{rule.verdict.value:<11}[/] "
+            + escape(f"{rule.action}{when}" + (f" §{rule.section}" if rule.section else ""))
         )
+        if rule.condition:
+            out.print(f"      on condition: {rule.condition}", markup=False)
         if rule.quote:
             out.print(f'      "{rule.quote}"', markup=False, style="italic")
     if with_text:

@@ -28,24 +28,16 @@ FORMATS = click.Choice(["text", "markdown", "json", "html"])
 def _rule_lines(diff: VersionDiff) -> list[str]:
     lines = []
     for change in diff.changed_rules():
-        line = (
-            f"{change.action}: {change.direction.value} "
-            f"({', '.join(change.old_verdicts)} -> {', '.join(change.new_verdicts)})"
-        )
-        lines.append(line)
+        lines.append(change.summary)
         if change.tighter:
             lines.append(f"    tighter {change.tighter.describe()}")
         if change.looser:
             lines.append(f"    looser  {change.looser.describe()}")
-        for duty in change.obligations_added:
-            lines.append(f"    + obligation: {duty}")
         if change.gaps:
             lines.append(
                 "    some answers are not compared: an excerpt's silence or a period "
                 "with no archived text is a gap, not a change"
             )
-        for duty in change.obligations_removed:
-            lines.append(f"    - obligation: {duty}")
     for move in diff.quotes:
         if move.status != "kept":
             where = f" -> §{move.new_section}" if move.new_section else ""
@@ -114,14 +106,38 @@ def diff(
         out.print(render.to_rich(result.text))
 
 
-def _event_line(e: ChangeEvent) -> str:
-    who = e.document or e.subject or ""
-    line = f"{e.on}  {e.direction.value:<9} {e.action:<33} {who}: {e.old} -> {e.new} [{e.kind}]"
-    if e.tighter:
-        line += f"\n            tighter {e.tighter}"
-    if e.looser:
-        line += f"\n            looser  {e.looser}"
-    return line
+def _event_lines(e: ChangeEvent) -> list[str]:
+    """An event: its day, direction and scope, its summary, then each action's sentence."""
+    who = e.subject or e.document or ""
+    lines = [f"{e.on}  {e.direction.value:<9} {who} ({e.kind}, {e.scope})", f"  {e.summary}"]
+    lines += [f"    - {change.summary}" for change in e.actions]
+    return lines
+
+
+def _events_markdown(events: list[ChangeEvent]) -> str:
+    out = []
+    for e in events:
+        out += [
+            f"## {e.on} · {e.direction.value} · {e.subject or e.document} ({e.kind})",
+            "",
+            e.summary,
+            "",
+        ]
+        out += [f"- {c.summary}" for c in e.actions]
+        out.append("")
+    return "\n".join(out) or "No changes."
+
+
+def _events_html(events: list[ChangeEvent]) -> str:
+    items = "".join(
+        f"<section><h2>{e.on} · {html.escape(e.direction.value)} · "
+        f"{html.escape(e.subject or e.document or '')}</h2>"
+        f"<p>{html.escape(e.summary)}</p><ul>"
+        + "".join(f"<li>{html.escape(c.summary)}</li>" for c in e.actions)
+        + "</ul></section>"
+        for e in events
+    )
+    return f"<!doctype html><meta charset='utf-8'><title>Changes</title>{items}"
 
 
 @click.command()
@@ -131,6 +147,7 @@ def _event_line(e: ChangeEvent) -> str:
 @click.option("--direction", type=click.Choice([d.value for d in Direction]), default=None)
 @click.option("--since", default=None, help="YYYY-MM-DD")
 @click.option("--until", default=None, help="YYYY-MM-DD")
+@click.option("--include-reworded", is_flag=True, help="Also list rewordings that move no answer.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @terms_option
 @friendly
@@ -141,10 +158,11 @@ def changes(
     direction: str | None,
     since: str | None,
     until: str | None,
+    include_reworded: bool,
     fmt: str,
     terms: str | None,
 ) -> None:
-    """The timeline of tightenings, loosenings and rewordings, with witnesses."""
+    """Change events, one per day and subject or document, in plain words with witnesses."""
     kb = load_kb(terms)
     events = kb.changes(
         subject=subject,
@@ -153,33 +171,18 @@ def changes(
         direction=direction,
         since=since,
         until=until,
+        include_reworded=include_reworded,
     )
     if fmt == "json":
         click.echo(json.dumps([e.to_dict() for e in events], indent=2, ensure_ascii=False))
     elif fmt == "markdown":
-        click.echo(
-            "| date | direction | action | where | change | witness |\n|---|---|---|---|---|---|"
-        )
-        for e in events:
-            witness = (e.tighter or e.looser or "").replace("|", "\\|")
-            click.echo(
-                f"| {e.on} | {e.direction.value} | {e.action} | "
-                f"{e.document or e.subject} | {e.old} → {e.new} | {witness} |"
-            )
+        click.echo(_events_markdown(events))
     elif fmt == "html":
-        rows = "".join(
-            f"<tr><td>{e.on}</td><td>{e.direction.value}</td><td>{html.escape(e.action)}</td>"
-            f"<td>{html.escape(e.old)} → {html.escape(e.new)}</td>"
-            f"<td>{html.escape(e.tighter or e.looser or '')}</td></tr>"
-            for e in events
-        )
-        click.echo(f"<table>{rows}</table>")
+        click.echo(_events_html(events))
     else:
         out = console()
         for e in events:
-            out.print(
-                _event_line(e),
-                markup=False,
-                style=DIRECTION_STYLE[e.direction].replace("bold ", ""),
-            )
-        out.print(f"{len(events)} change(s).")
+            style = DIRECTION_STYLE[e.direction].replace("bold ", "")
+            for line in _event_lines(e):
+                out.print(line, markup=False, style=style if line[:1].isdigit() else None)
+        out.print(f"{len(events)} event(s).")

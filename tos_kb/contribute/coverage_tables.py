@@ -59,7 +59,7 @@ def markdown(kb: KnowledgeBase) -> str:
         )
     lines += ["", "| subject | kind | governed by (from → until) |", "|---|---|---|"]
     for subject in kb.subjects():
-        governed = "<br>".join(_governance(g) for g in subject.governed_by)
+        governed = "<br>".join(_governance(kb, g) for g in subject.governed_by)
         aliases = f" ({', '.join(subject.aliases)})" if subject.aliases else ""
         lines.append(f"| `{subject.id}`{aliases} | {subject.kind} | {governed} |")
     total = sum(1 for _ in kb.versions())
@@ -93,7 +93,7 @@ def current_section(readme: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def _governance(g: Governance) -> str:
-    scope = f", if {g.parsed_when.describe()}" if g.parsed_when else ""
+def _governance(kb: KnowledgeBase, g: Governance) -> str:
+    scope = f", if {kb.index.words(g.parsed_when, g.document)}" if g.parsed_when else ""
     flag = " ⚠" if g.uncertainty else ""
     return f"`{g.document}` ({g.role}{scope}) {g.from_} → {g.until or 'open'}{flag}"

@@ -2,6 +2,23 @@
 
 Why apart from the rule diff: a reviewer checks that the words a rule rested
 on still stand (or where they went) independently of what the rules say.
+
+The matching rule, in order:
+
+1. **kept / moved**: the quote stands verbatim (after normalising spaces,
+   quotes and case of nothing else) in the new text; "moved" if under
+   another clause label.
+2. **changed**: otherwise, the window of the new text most like the quote,
+   if (a) its character similarity (``difflib`` ratio) is at least
+   ``SIMILARITY`` (0.6), (b) it keeps at least ``COVERAGE`` (half) of the
+   quote's content words (words of four letters or more, common function
+   words aside), and (c) every word of the quote that carries its sense as
+   an exception or a negation (``SENSE_WORDS``: not, no, nor, never, only,
+   except, excluding, unless, without) still stands in the new sentence. A
+   window that looks alike but drops "excluding" or "not" says something
+   else: it is not the same clause reworded.
+3. **gone**: no window meets all three. A reviewer is told the words left,
+   never pointed at an unrelated clause.
 """
 
 from __future__ import annotations
@@ -75,6 +92,8 @@ def quote_moves(archive: Archive, old: str, new: str) -> list[QuoteMove]:
             )
             continue
         found = _fuzzy_find(normalise(rule.quote), new_text)
+        if found is not None and not same_sense(rule.quote, new_raw, *found):
+            found = None
         if found is None:
             moves.append(QuoteMove(rule.action, rule.quote, "gone", old_label or rule.section))
             continue
@@ -94,7 +113,7 @@ def quote_moves(archive: Archive, old: str, new: str) -> list[QuoteMove]:
 
 
 def _fuzzy_find(needle: str, text: NormalisedText) -> tuple[int, int] | None:
-    """The clause of ``text`` most like ``needle`` (similarity 0.6 or more), as offsets."""
+    """The clause of ``text`` most like ``needle`` (similarity ``SIMILARITY`` or more)."""
     from difflib import SequenceMatcher
 
     haystack = text.normal
@@ -111,7 +130,7 @@ def _fuzzy_find(needle: str, text: NormalisedText) -> tuple[int, int] | None:
         ratio = matcher.ratio()
         if ratio > best_ratio:
             best_ratio, best_at = ratio, at
-    if best_ratio < 0.6:
+    if best_ratio < SIMILARITY:
         return None
     start, end = _align(needle, haystack, best_at)
     first, last = text.offsets[start], text.offsets[end - 1] + 1
@@ -122,6 +141,82 @@ def _fuzzy_find(needle: str, text: NormalisedText) -> tuple[int, int] | None:
 
 
 _WORD_RE = re.compile(r"\w{4,}")
+SIMILARITY = 0.6
+COVERAGE = 0.5
+SENSE_WORDS = frozenset(
+    {"not", "no", "nor", "never", "only", "except", "excluding", "unless", "without"}
+)
+_FUNCTION_WORDS = frozenset(
+    {
+        "this",
+        "that",
+        "with",
+        "from",
+        "your",
+        "have",
+        "will",
+        "shall",
+        "such",
+        "other",
+        "which",
+        "their",
+        "than",
+        "there",
+        "these",
+        "those",
+        "into",
+        "upon",
+        "under",
+        "what",
+        "when",
+        "where",
+        "been",
+        "being",
+        "them",
+        "they",
+        "were",
+        "also",
+        "must",
+        "make",
+        "made",
+        "more",
+        "most",
+        "same",
+        "each",
+    }
+)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def same_sense(quote: str, text: str, first: int, last: int) -> bool:
+    """Whether ``text[first:last]`` can be ``quote`` reworded (rules 2(b) and 2(c) above)."""
+    passage = text[first:last]
+    content = {w for w in _words(quote) if len(w) >= 4 and w not in _FUNCTION_WORDS}
+    kept = content.intersection(_words(passage))
+    if content and len(kept) < COVERAGE * len(content):
+        return False
+    return SENSE_WORDS.intersection(_words(quote)) <= set(_words(_sentence(text, first, last)))
+
+
+_ITEM_RE = re.compile(r"\s*(?:\(?[a-z0-9]{1,4}[.)]|[-*•])\s")
+
+
+def _sentence(text: str, first: int, last: int) -> str:
+    """The sentence a passage stands in; for a list item, with the lead-in that ends in ':'.
+
+    A negation just before the passage ("You may not: (e) use the Output ...")
+    belongs to its sense.
+    """
+    start = max(text.rfind(mark, 0, first) for mark in (". ", "\n", "; ")) + 1
+    line_start = text.rfind("\n", 0, first) + 1
+    if _ITEM_RE.match(text, line_start):
+        lead = text.rfind(":", 0, line_start)
+        if lead >= 0:
+            start = min(start, max(text.rfind(mark, 0, lead) for mark in (". ", "\n")) + 1)
+    return text[start:last]
 
 
 def _candidate_starts(needle: str, haystack: str) -> list[int]:

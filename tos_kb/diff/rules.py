@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tos_kb.answer.decision import Citation
 from tos_kb.answer.factspace import relevant_values
 from tos_kb.records import conditions as cond
 from tos_kb.records.vocab import FactLike
+from tos_kb.records.wording import show_value
 
 MAX_COMBINATIONS = 20_000
 
@@ -36,34 +38,82 @@ class Direction(StrEnum):
     UNCHANGED = "unchanged"
 
 
+def overall_direction(directions: Iterable[Direction], text_changed: bool = False) -> Direction:
+    """The direction of several actions' changes (a version pair, an event): the one rule.
+
+    Mixed if actions moved both ways (or one did); otherwise the one way they
+    moved; reworded if only wording (or the text) changed; else unchanged.
+    """
+    found = set(directions)
+    moved = found - {Direction.UNCHANGED, Direction.REWORDED}
+    if Direction.MIXED in moved or {Direction.TIGHTENED, Direction.LOOSENED} <= moved:
+        return Direction.MIXED
+    if moved:
+        return moved.pop()
+    if Direction.REWORDED in found or text_changed:
+        return Direction.REWORDED
+    return Direction.UNCHANGED
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """What one side says under one assignment of facts."""
+    """What one side says under one assignment of facts (its clauses do not count as the answer)."""
 
     verdict: str
     obligations: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: the verdict, the duties, and the deciding clauses by version."""
+        return {
+            "verdict": self.verdict,
+            "obligations": list(self.obligations),
+            "clauses": [
+                {k: v for k, v in (("version", c.key), ("section", c.section)) if v}
+                for c in self.citations
+            ],
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class Witness:
-    """Facts under which the old and new answers differ."""
+    """Facts under which the old and new answers differ (never two equal answers)."""
 
     facts: dict[str, Any]
     old: Answer
     new: Answer
 
+    @property
+    def duties_added(self) -> list[str]:
+        """Duties the new answer has that the old one had not."""
+        return [d for d in self.new.obligations if d not in self.old.obligations]
+
+    @property
+    def duties_removed(self) -> list[str]:
+        """Duties the old answer had that the new one has not."""
+        return [d for d in self.old.obligations if d not in self.new.obligations]
+
+    def answers(self) -> str:
+        """``prohibited -> permitted``, or for the same verdict the duties that changed."""
+        head = (
+            self.old.verdict
+            if self.old.verdict == self.new.verdict
+            else f"{self.old.verdict} -> {self.new.verdict}"
+        )
+        if self.duties_added:
+            head += ", now also: " + "; ".join(self.duties_added)
+        if self.duties_removed:
+            head += ", no longer: " + "; ".join(self.duties_removed)
+        return head
+
     def describe(self) -> str:
-        """One line: the facts, then old -> new."""
-        facts = ", ".join(f"{k}={v}" for k, v in self.facts.items()) or "no facts given"
-        return f"with {facts}: {self.old.verdict} -> {self.new.verdict}"
+        """One line: the facts, then old -> new (with the duties that changed)."""
+        facts = ", ".join(f"{k}={show_value(v)}" for k, v in self.facts.items()) or "no facts given"
+        return f"with {facts}: {self.answers()}"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data."""
-        return {
-            "facts": self.facts,
-            "old": {"verdict": self.old.verdict, "obligations": list(self.old.obligations)},
-            "new": {"verdict": self.new.verdict, "obligations": list(self.new.obligations)},
-        }
+        """JSON-ready data: the facts, the answer before and the answer after."""
+        return {"facts": self.facts, "before": self.old.to_dict(), "after": self.new.to_dict()}
 
 
 @dataclass(slots=True)
@@ -79,18 +129,24 @@ class ActionChange:
     old_verdicts: list[str] = field(default_factory=list)
     new_verdicts: list[str] = field(default_factory=list)
     gaps: bool = False  # some answers could not be compared (an excerpt's silence, no text)
+    summary: str = ""  # one sentence in plain words (tos_kb.diff.summary)
+
+    @property
+    def witnesses(self) -> list[Witness]:
+        """The witnesses kept: the most telling tighter one, then the looser one."""
+        return [w for w in (self.tighter, self.looser) if w is not None]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
         return {
             "action": self.action,
             "direction": self.direction.value,
+            "summary": self.summary,
+            "witnesses": [w.to_dict() for w in self.witnesses],
             "old_verdicts": self.old_verdicts,
             "new_verdicts": self.new_verdicts,
             "obligations_added": self.obligations_added,
             "obligations_removed": self.obligations_removed,
-            "tighter": self.tighter.to_dict() if self.tighter else None,
-            "looser": self.looser.to_dict() if self.looser else None,
         }
 
 
@@ -174,16 +230,8 @@ def compare(
             looser is None or _jump(candidate) > _jump(looser)
         ):
             looser = candidate
-    if tighter and looser:
-        direction = Direction.MIXED
-    elif tighter:
-        direction = Direction.TIGHTENED
-    elif looser:
-        direction = Direction.LOOSENED
-    elif text_changed or added or removed or gaps:
-        direction = Direction.REWORDED
-    else:
-        direction = Direction.UNCHANGED
+    moved = [Direction.TIGHTENED] * bool(tighter) + [Direction.LOOSENED] * bool(looser)
+    direction = overall_direction(moved, text_changed or bool(added or removed) or gaps)
     return ActionChange(
         action, direction, tighter, looser, added, removed, old_verdicts, new_verdicts, gaps
     )

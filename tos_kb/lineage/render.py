@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tos_kb.answer.decision import Decision
 from tos_kb.lineage.steps import Judgement, Node, Step
-from tos_kb.records.conditions import show_value
+from tos_kb.records.wording import show_value
 
 if TYPE_CHECKING:
     from datetime import date

@@ -80,11 +80,7 @@ class Test:
         raise AssertionError(self.op)  # pragma: no cover
 
     def describe(self) -> str:
-        if self.op in _LISTS:
-            return f"{self.fact} {OPERATORS[self.op]} [{', '.join(map(show_value, self.value))}]"
-        if self.op == "eq" and isinstance(self.value, bool):
-            return self.fact if self.value else f"not {self.fact}"
-        return f"{self.fact} {OPERATORS[self.op]} {show_value(self.value)}"
+        return _describe(self)
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ class All:
         return result
 
     def describe(self) -> str:
-        return " and ".join(_wrap(p) for p in self.parts)
+        return _describe(self)
 
 
 @dataclass(frozen=True)
@@ -124,7 +120,7 @@ class Any_:
         return result
 
     def describe(self) -> str:
-        return " or ".join(_wrap(p) for p in self.parts)
+        return _describe(self)
 
 
 @dataclass(frozen=True)
@@ -138,24 +134,17 @@ class Not:
         return None if value is None else not value
 
     def describe(self) -> str:
-        return f"not ({self.part.describe()})"
+        return _describe(self)
 
 
 Condition = Test | All | Any_ | Not
 
 
-def show_value(value: Any) -> str:
-    """A fact value as conditions and explanations print it (700_000_000, true)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", "_")
-    return str(value)
+def _describe(c: Condition) -> str:
+    """The condition in words, facts by their names (:mod:`tos_kb.records.wording`)."""
+    from tos_kb.records.wording import PLAIN
 
-
-def _wrap(cond: Condition) -> str:
-    text = cond.describe()
-    return f"({text})" if isinstance(cond, All | Any_) and len(cond.parts) > 1 else text
+    return PLAIN.condition(c)
 
 
 FactTypeCheck = Callable[[str, Any, tuple[str | int, ...]], None]

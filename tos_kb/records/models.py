@@ -97,6 +97,27 @@ class ActionDef(Record):
     deprecated: bool = Field(False, description="Kept for old records; not to be used in new ones.")
 
 
+class FactWordingDef(Record):
+    """How a fact reads in a sentence (see :mod:`tos_kb.records.wording`)."""
+
+    if_true: Text | None = Field(
+        None,
+        description="Boolean facts: the phrase when true ('the model competes with {provider}').",
+    )
+    if_false: Text | None = Field(None, description="Boolean facts: the phrase when false.")
+    template: Text | None = Field(
+        None,
+        description="Other facts: a phrase whose {} takes the comparison or the values "
+        "('you have {} monthly active users').",
+    )
+    negated: Text | None = Field(
+        None, description="Other facts: the phrase for not equal / not in, with {}."
+    )
+    values: dict[str, Text] | None = Field(
+        None, description="How values read ('eea: the EEA'); others read as written."
+    )
+
+
 class FactDef(Record):
     """One fact of the closed vocabulary (terms/vocabulary/facts.yaml)."""
 
@@ -106,11 +127,34 @@ class FactDef(Record):
     type: FactType = Field(description="Type of the value.")
     values: list[Slug] | None = Field(None, description="Allowed values, for enum facts only.")
     meaning: Text = Field(description="What the fact means, as the asker should read it.")
+    wording: FactWordingDef | None = Field(
+        None, description="How conditions on the fact read in sentences (else: its id)."
+    )
 
     @model_validator(mode="after")
     def _enum_has_values(self) -> FactDef:
         if (self.type == FactType.ENUM) != bool(self.values):
             raise ValueError("'values' is required for enum facts and only for them")
+        return self
+
+    @model_validator(mode="after")
+    def _wording_fits_type(self) -> FactDef:
+        w = self.wording
+        if w is None:
+            return self
+        if self.type == FactType.BOOLEAN:
+            if not (w.if_true and w.if_false) or w.template or w.negated or w.values:
+                raise ValueError(
+                    "the wording of a boolean fact is 'if_true' and 'if_false', and only them"
+                )
+            return self
+        if w.if_true or w.if_false or not w.template or "{}" not in w.template:
+            raise ValueError("the wording of a non-boolean fact is a 'template' holding {}")
+        if w.negated is not None and "{}" not in w.negated:
+            raise ValueError("'negated' must hold {}")
+        unknown = sorted(set(w.values or {}) - set(self.values or []))
+        if unknown:
+            raise ValueError(f"wording labels values the fact does not have: {', '.join(unknown)}")
         return self
 
 

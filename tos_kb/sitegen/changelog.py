@@ -34,17 +34,28 @@ def scope_link(site: Site, src: str, e: ChangeEvent) -> str:
     return ""
 
 
+def actions_html(e: ChangeEvent) -> str:
+    """Each action's change of an event: its badge and its sentence."""
+    return (
+        '<ul class="tk-action-changes">'
+        + "".join(
+            f"<li>{code(c.action)} {badge(c.direction.value, 'd')} {esc(c.summary)}</li>"
+            for c in e.actions
+        )
+        + "</ul>"
+    )
+
+
 def rows_html(site: Site, src: str, events: list[ChangeEvent]) -> str:
-    """Table rows for events (newest first is the caller's choice)."""
+    """Table rows for events (newest first is the caller's choice): one row per event."""
     rows = []
     for e in events:
-        witness = "; ".join(x for x in (e.tighter, e.looser) if x)
         rows.append(
             f'<tr data-direction="{esc(e.direction.value)}" data-kind="{esc(e.kind)}">'
             f"<td>{esc(e.on.isoformat())}</td><td>{badge(e.direction.value, 'd')}</td>"
-            f"<td>{code(e.action)}</td><td>{esc(e.kind)}</td>"
+            f"<td>{esc(e.kind)}</td>"
             f"<td>{scope_link(site, src, e)}</td><td>{event_link(site, src, e)}</td>"
-            f"<td>{esc(witness)}</td></tr>"
+            f"<td><p>{esc(e.summary)}</p>{actions_html(e)}</td></tr>"
         )
     return "".join(rows)
 
@@ -54,7 +65,7 @@ def events_table(site: Site, src: str, events: list[ChangeEvent], table_id: str 
     ident = f' id="{esc(table_id)}"' if table_id else ""
     head = "".join(
         f"<th>{h}</th>"
-        for h in ("Date", "Direction", "Action", "Kind", "Subject or document", "Change", "Witness")
+        for h in ("Date", "Direction", "Kind", "Subject or document", "Change", "What changed")
     )
     return (
         f'<div class="tk-table tk-scroll tk-changes"><table{ident}>'
@@ -78,11 +89,14 @@ def page(site: Site) -> PageSource:
     options = "".join(f'<option value="{esc(k)}">{esc(k)}</option>' for k in kinds)
     feed = site.href(SRC, "feed.xml")
     out.html(
-        "<p>Every change of an answer in the archive, newest first: a new version of a "
-        "document (<em>version</em>), a document replaced by its successor (<em>succession</em>), "
-        "or a subject governed by different documents (<em>governance</em>). Directions are "
-        "computed by evaluating both sides over every relevant combination of facts; the "
-        f'witness column shows one. Also as an <a href="{esc(feed)}">Atom feed</a> and in the '
+        "<p>Every change of an answer in the archive, newest first, one per day and subject or "
+        "document: a new version of a document (<em>version</em>) or a document replaced by its "
+        "successor (<em>succession</em>), each text compared on its own; or a subject governed "
+        "by different documents (<em>governance</em>), compared as the Ask page answers. "
+        "Directions are computed by evaluating both sides over every relevant combination of "
+        "facts; each sentence states one combination under which the answer moved. "
+        "Rewordings that move no answer are left out. "
+        f'Also as an <a href="{esc(feed)}">Atom feed</a> and in the '
         f'<a href="{esc(site.href(SRC, "export.md"))}">JSON export</a>.</p>'
         f'<form class="tk-changes-filter" id="tk-changes-filter" data-target="tk-changes-log">'
         f"<fieldset><legend>Show</legend>{boxes}"

@@ -44,11 +44,11 @@ def condition_tree(c: cond.Condition) -> dict[str, Any]:
     return {key: [condition_tree(p) for p in c.parts]}
 
 
-def condition(c: cond.Condition | None) -> dict[str, Any] | None:
-    """A condition with what answers print of it: its tree, its description, its facts."""
+def condition(c: cond.Condition | None, text: str | None) -> dict[str, Any] | None:
+    """A condition with what answers print of it: its tree, its words (as compiled), its facts."""
     if c is None:
         return None
-    return {"tree": condition_tree(c), "text": c.describe(), "facts": cond.facts_named(c)}
+    return {"tree": condition_tree(c), "text": text or c.describe(), "facts": cond.facts_named(c)}
 
 
 # --- facts -------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def _rule(key: str, rule: CompiledRule, anchor: Anchor | None) -> dict[str, Any]
         **_cited(key, rule.citation.to_dict(), anchor),
     }
     if rule.when is not None:
-        out["when"] = condition(rule.when)
+        out["when"] = condition(rule.when, rule.when_text)
     if rule.obligations:
         out["obligations"] = list(rule.obligations)
     if rule.condition:
@@ -101,7 +101,10 @@ def _rule(key: str, rule: CompiledRule, anchor: Anchor | None) -> dict[str, Any]
 
 
 def _precondition(key: str, pre: CompiledPrecondition, anchor: Anchor | None) -> dict[str, Any]:
-    return {"unless": condition(pre.unless), **_cited(key, pre.citation.to_dict(), anchor)}
+    return {
+        "unless": condition(pre.unless, pre.unless_text),
+        **_cited(key, pre.citation.to_dict(), anchor),
+    }
 
 
 def version(
@@ -194,7 +197,7 @@ def _governance(gov: CompiledGovernance) -> dict[str, Any]:
         "end": _day(gov.interval.end),
     }
     if gov.when is not None:
-        out["when"] = condition(gov.when)
+        out["when"] = condition(gov.when, gov.when_text)
     if gov.caveat:
         out["caveat"] = gov.caveat
     return out

@@ -14,10 +14,11 @@ from functools import cached_property
 from typing import Any
 
 from tos_kb.diff.changes import ChangeEvent, rule_changes
-from tos_kb.diff.rules import STRICTNESS, ActionChange, Direction
+from tos_kb.diff.rules import STRICTNESS, ActionChange, Direction, overall_direction
+from tos_kb.diff.summary import Span
 from tos_kb.kb import KnowledgeBase
-from tos_kb.records.conditions import show_value
 from tos_kb.records.models import Governance
+from tos_kb.records.wording import show_value
 
 from . import paths
 
@@ -106,22 +107,16 @@ class Site:
         """Each action's change between the pair's versions (computed once)."""
         key = (pair.old, pair.new)
         if key not in self._rule_changes:
-            self._rule_changes[key] = rule_changes(self.kb.index, pair.old, pair.new)
+            span = Span.on(pair.on)
+            self._rule_changes[key] = rule_changes(self.kb.index, pair.old, pair.new, span=span)
         return self._rule_changes[key]
 
     def direction(self, pair: Pair) -> Direction:
-        """The overall direction of a change page (as ``VersionDiff.direction`` reads it)."""
-        moved = {c.direction for c in self.rule_changes(pair)}
-        moved -= {Direction.UNCHANGED, Direction.REWORDED}
-        if Direction.MIXED in moved or {Direction.TIGHTENED, Direction.LOOSENED} <= moved:
-            return Direction.MIXED
-        if moved:
-            return moved.pop()
-        if any(c.direction == Direction.REWORDED for c in self.rule_changes(pair)):
-            return Direction.REWORDED
+        """The overall direction of a change page (the rule ``VersionDiff.direction`` uses)."""
         old_text = self.kb.version(pair.old).record.sha256
         new_text = self.kb.version(pair.new).record.sha256
-        return Direction.REWORDED if old_text != new_text else Direction.UNCHANGED
+        changes = self.rule_changes(pair)
+        return overall_direction((c.direction for c in changes), old_text != new_text)
 
     @cached_property
     def governs(self) -> dict[str, list[tuple[str, Governance]]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 from tos_kb.answer.decision import UNKNOWN_REASONS
-from tos_kb.diff.changes import ChangeEvent
 from tos_kb.records.models import Subject
 
 from . import paths
@@ -66,22 +65,18 @@ def summary(site: Site) -> str:
 
 
 def latest_changes(site: Site, src: str) -> str:
-    """The latest changes, one row per change with each action's direction (home page)."""
-    groups: dict[tuple[str, str, str, date], list[ChangeEvent]] = {}
-    for e in reversed(site.changes):
-        groups.setdefault((e.old, e.new, e.subject or "", e.on), []).append(e)
+    """The latest change events, one row each with its summary and each action's direction."""
     rows = []
-    for (_old, _new, _subject, on), events in list(groups.items())[:LATEST]:
-        first = events[0]
+    for e in list(reversed(site.changes))[:LATEST]:
         actions = " ".join(
-            f'<span class="tk-action-move">{code(e.action)} {badge(e.direction.value, "d")}</span>'
-            for e in events
+            f'<span class="tk-action-move">{code(c.action)} {badge(c.direction.value, "d")}</span>'
+            for c in e.actions
         )
         rows.append(
             [
-                esc(on.isoformat()),
-                scope_link(site, src, first),
-                event_link(site, src, first),
+                esc(e.on.isoformat()),
+                scope_link(site, src, e),
+                event_link(site, src, e) + f"<p>{esc(e.summary)}</p>",
                 actions,
             ]
         )

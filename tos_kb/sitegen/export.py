@@ -24,11 +24,11 @@ from tos_kb.sitegen.compiled import build_compiled
 from tos_kb.sitegen.versions import find_rule
 
 FORMAT = "tos-kb-export"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 TOP_LEVEL_KEYS: dict[str, str] = {
     "format": "always 'tos-kb-export'",
-    "format_version": "2; raised when a key changes meaning or disappears",
+    "format_version": "3; raised when a key changes meaning or disappears",
     "archive": "counts, and the latest 'retrieved' day in the archive (its as-of day)",
     "actions": "the action vocabulary, by id, in order (label, definition, parent, core)",
     "facts": "the fact vocabulary, by id (type, values for enums, meaning)",
@@ -42,8 +42,9 @@ TOP_LEVEL_KEYS: dict[str, str] = {
     "compiled": "what the Ask page's engine evaluates, built by Python: per subject its "
     "governing ranges and fact spaces, per document its timeline, per version its rules "
     "and preconditions with citations, and which of them each action reads",
-    "changes": "every tightening, loosening, mixed change and rewording, oldest first, "
-    "with witnesses (as kb.changes() gives them)",
+    "changes": "every change event, oldest first: one per day and subject or document, each "
+    "with a summary and its actions' changes, witnesses and summaries, rewordings included "
+    "(as kb.changes(include_reworded=True) gives them)",
 }
 
 
@@ -99,7 +100,9 @@ def build_export(kb: KnowledgeBase, *, with_changes: bool = True) -> dict[str, A
         "compiled": build_compiled(
             kb.index, lambda key, citation: find_rule(kb.version(key), citation)
         ),
-        "changes": [e.to_dict() for e in kb.changes()] if with_changes else [],
+        "changes": (
+            [e.to_dict() for e in kb.changes(include_reworded=True)] if with_changes else []
+        ),
     }
 
 

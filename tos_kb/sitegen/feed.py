@@ -8,7 +8,6 @@ markup is itself built from escaped text.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 from datetime import date
 from urllib.parse import urljoin
 
@@ -26,49 +25,33 @@ def _stamp(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def _summary(events: list[ChangeEvent]) -> str:
-    items = []
-    for e in events:
-        witness = "; ".join(x for x in (e.tighter, e.looser) if x)
-        items.append(
-            f"<li><strong>{esc(e.action)}</strong>: {esc(e.direction.value)}"
-            + (f" ({esc(witness)})" if witness else "")
-            + "</li>"
-        )
-    return f"<ul>{''.join(items)}</ul>"
-
-
-def _direction(events: list[ChangeEvent]) -> str:
-    kinds = {e.direction.value for e in events} - {"reworded"}
-    if "mixed" in kinds or {"tightened", "loosened"} <= kinds:
-        return "mixed"
-    if kinds:
-        return kinds.pop()
-    return "reworded"
+def _summary(e: ChangeEvent) -> str:
+    items = "".join(
+        f"<li><strong>{esc(c.action)}</strong>: {esc(c.summary)}</li>" for c in e.actions
+    )
+    return f"<p>{esc(e.summary)}</p><ul>{items}</ul>"
 
 
 def build(site: Site, site_url: str) -> str:
-    """The feed as XML text (entries newest first)."""
+    """The feed as XML text (entries newest first): one entry per change event."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    groups: dict[tuple[str, str, str, date], list[ChangeEvent]] = defaultdict(list)
-    for e in site.changes:
-        groups[(e.old, e.new, e.subject or "", e.on)].append(e)
     entries = []
-    for (old, new, subject, _), events in groups.items():
-        pair = site.pair_by_keys.get((old, new))
+    for e in site.changes:
+        pair = site.pair_by_keys.get((e.old, e.new))
         if pair is not None:
             href = urljoin(base, paths.url(pair.src, site.directory_urls))
-            title = f"{pair.document}: {old.split('@', 1)[1]} → {new.split('@', 1)[1]}"
+            title = f"{pair.document}: {e.old.split('@', 1)[1]} → {e.new.split('@', 1)[1]}"
             if pair.kind == "succession":
-                title = f"{old} succeeded by {new}"
-            ident = f"urn:tos-kb:change:{old}:{new}"
+                title = f"{e.old} succeeded by {e.new}"
+            ident = f"urn:tos-kb:change:{e.old}:{e.new}"
         else:
+            subject = e.subject or ""
             href = (
                 urljoin(base, paths.url(paths.subject(subject), site.directory_urls)) + "#changes"
             )
-            title = f"{subject}: governed by {new} (was {old})"
-            ident = f"urn:tos-kb:governance:{subject}:{events[0].on.isoformat()}"
-        entries.append((events[0].on, ident, f"{title} ({_direction(events)})", href, events))
+            title = f"{subject}: governed by {e.new} (was {e.old})"
+            ident = f"urn:tos-kb:governance:{subject}:{e.on.isoformat()}"
+        entries.append((e.on, ident, f"{title} ({e.direction.value})", href, e))
     entries.sort(key=lambda item: (item[0], item[1]), reverse=True)
 
     ET.register_namespace("", ATOM)
@@ -91,14 +74,13 @@ def build(site: Site, site_url: str) -> str:
     )
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = "tos-kb"
-    for day, ident, title, href, events in entries:
+    for day, ident, title, href, event in entries:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}id").text = ident
         ET.SubElement(entry, f"{{{ATOM}}}title").text = title
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(day)
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=href)
-        for e in events[:1]:
-            ET.SubElement(entry, f"{{{ATOM}}}category", term=e.kind)
+        ET.SubElement(entry, f"{{{ATOM}}}category", term=event.kind)
         content = ET.SubElement(entry, f"{{{ATOM}}}content", type="html")
-        content.text = _summary(events)
+        content.text = _summary(event)
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"

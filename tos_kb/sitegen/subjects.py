@@ -18,11 +18,13 @@ from typing import Any
 
 from tos_kb.answer.decision import UNKNOWN_REASONS, Decision
 from tos_kb.answer.factspace import relevant_values
+from tos_kb.diff.changes import ChangeEvent
 from tos_kb.records import conditions as cond
 from tos_kb.records.models import Governance, Subject
 from tos_kb.records.vocab import FactSpec, FactType
 
 from . import paths
+from .changelog import actions_html
 from .charts import VERDICT_LEGEND, Axis, Lane, Segment, lanes_svg, legend
 from .context import Site, strictness
 from .markup import PageSource, badge, code, esc, link, paragraphs, table
@@ -395,7 +397,11 @@ def _governance_card(site: Site, src: str, gov: Governance) -> str:
         + link(site.href(src, paths.document(gov.document)), gov.document)
         + f' <span class="tk-when">as {esc(gov.role)}, from {esc(gov.from_.isoformat())}'
         + f" until {esc(until)}"
-        + (f" only if {esc(gov.parsed_when.describe())}" if gov.parsed_when else "")
+        + (
+            f" only if {esc(site.kb.index.words(gov.parsed_when, gov.document))}"
+            if gov.parsed_when
+            else ""
+        )
         + "</span></p>"
         + f"<p>{esc(gov.basis)}</p>"
         + (f'<p class="tk-caveat">Uncertain: {esc(gov.uncertainty)}</p>' if gov.uncertainty else "")
@@ -466,7 +472,7 @@ def _evidence_link(site: Site, src: str, ref: Any) -> str:
     return f"{quote} — " + link(site.href(src, paths.version(key), anchor), key)
 
 
-def _changes_list(site: Site, src: str, events: list[Any]) -> str:
+def _changes_list(site: Site, src: str, events: list[ChangeEvent]) -> str:
     rows = []
     for e in events:
         pair = site.pair_by_keys.get((e.old, e.new))
@@ -475,15 +481,13 @@ def _changes_list(site: Site, src: str, events: list[Any]) -> str:
             if pair
             else esc(f"{e.old} → {e.new}")
         )
-        witness = e.tighter or e.looser or ""
         rows.append(
             [
                 esc(e.on.isoformat()),
                 badge(e.direction.value, "d"),
-                code(e.action),
-                esc(e.kind),
+                esc(f"{e.kind} ({e.scope})"),
                 where,
-                esc(witness),
+                f"<p>{esc(e.summary)}</p>{actions_html(e)}",
             ]
         )
-    return table(["Date", "Direction", "Action", "Kind", "Change", "Witness"], rows)
+    return table(["Date", "Direction", "Kind", "Change", "What changed"], rows)

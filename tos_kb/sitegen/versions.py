@@ -9,8 +9,9 @@ line 12 of another text of the version.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from tos_kb.records import conditions as cond
 from tos_kb.records.dates import Interval
 from tos_kb.records.loader import VersionEntry
 from tos_kb.records.models import Governance, Precondition, Rule
@@ -19,6 +20,8 @@ from . import paths
 from .context import Site
 from .markup import PageSource, badge, code, dl, esc, ext_link, link, paragraphs, table
 from .verbatim import Quote, render
+
+Words = Callable[[cond.Condition, str], str]  # a condition of a document, in words
 
 TEXT_FILE = "text.txt"
 
@@ -87,7 +90,7 @@ def version_page(site: Site, key: str) -> PageSource:
     page.html(_dates(site, key, entry))
     _sources(page, site, src, key, entry)
     _subjects_governed(page, site, src, entry.key)
-    _rules(page, entry, found)
+    _rules(page, entry, found, site.kb.index.words)
     _evidence(page, site, src, key, found)
     for name, title in _texts(entry):
         anchor = "text" if name == TEXT_FILE else _prefix(name)
@@ -237,22 +240,32 @@ def _subjects_governed(page: PageSource, site: Site, src: str, key: str) -> None
             esc(gov.role),
             esc(days.start.isoformat()),
             esc(days.end.isoformat() if days.end else "open"),
-            esc(gov.parsed_when.describe() if gov.parsed_when else ""),
+            esc(site.kb.index.words(gov.parsed_when, gov.document) if gov.parsed_when else ""),
         ]
         for sid, gov, days in governs
     ]
     page.html(table(["Subject", "Role", "From", "Until", "Only if"], rows))
 
 
-def _rules(page: PageSource, entry: VersionEntry, found: set[str]) -> None:
+def _rules(page: PageSource, entry: VersionEntry, found: set[str], words: Words) -> None:
     """The preconditions, then the rules, each as a card with its quote."""
     record = entry.record
     if record.preconditions:
         page.heading(2, "Preconditions", "preconditions")
-        page.html("".join(_precondition(i, p, found) for i, p in enumerate(record.preconditions)))
+        page.html(
+            "".join(
+                _precondition(i, p, found, words(p.parsed_unless, record.document))
+                for i, p in enumerate(record.preconditions)
+            )
+        )
     page.heading(2, "Rules", "rules")
     if record.rules:
-        page.html("".join(_rule(i, r, found) for i, r in enumerate(record.rules)))
+        page.html(
+            "".join(
+                _rule(i, r, found, words(r.parsed_when, record.document) if r.parsed_when else None)
+                for i, r in enumerate(record.rules)
+            )
+        )
     else:
         page.html('<p class="tk-note">This version carries no rules (evidence only).</p>')
 
@@ -305,13 +318,13 @@ def _quote_block(quote: str | None, anchor: str, found: set[str]) -> str:
     return f'<blockquote class="tk-quote">{esc(quote)}</blockquote>{where}'
 
 
-def _rule(i: int, rule: Rule, found: set[str]) -> str:
-    when = rule.parsed_when.describe() if rule.parsed_when else "always"
+def _rule(i: int, rule: Rule, found: set[str], when_text: str | None) -> str:
+    when = f"if {when_text}" if when_text else "always"
     obligations = "".join(f"<li>{esc(o)}</li>" for o in rule.obligations)
     body = [
         f'<section class="tk-rule" id="rule-{i}">',
         f'<p class="tk-rule-head">{code(rule.action)} {badge(rule.verdict.value)} '
-        f'<span class="tk-when">when {esc(when)}</span>'
+        f'<span class="tk-when">{esc(when)}</span>'
         + (f' <span class="tk-section">§ {esc(rule.section)}</span>' if rule.section else "")
         + f' <a class="tk-permalink" href="#rule-{i}" aria-label="link to this rule">#</a></p>',
         _quote_block(rule.quote, anchor_for_rule(i), found),
@@ -324,12 +337,12 @@ def _rule(i: int, rule: Rule, found: set[str]) -> str:
     return "".join(body)
 
 
-def _precondition(i: int, pre: Precondition, found: set[str]) -> str:
+def _precondition(i: int, pre: Precondition, found: set[str], unless: str) -> str:
     actions = ", ".join(pre.actions) if pre.actions else "every action"
     body = [
         f'<section class="tk-rule tk-pre" id="pre-{i}">',
         f'<p class="tk-rule-head">{badge("precondition")} rights over {esc(actions)} are '
-        f"withheld unless {esc(pre.parsed_unless.describe())}"
+        f"withheld unless {esc(unless)}"
         + (f' <span class="tk-section">§ {esc(pre.section)}</span>' if pre.section else "")
         + "</p>",
         _quote_block(pre.quote, f"qp-{i}", found),
