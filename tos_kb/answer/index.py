@@ -9,9 +9,10 @@ review and the site read both through :class:`tos_kb.kb.KnowledgeBase`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tos_kb.answer.decision import Citation
@@ -24,6 +25,7 @@ from tos_kb.records.timeline import DocumentTimeline, Placed
 from tos_kb.records.vocab import FactSpec, FactType
 
 if TYPE_CHECKING:
+    from tos_kb.answer.decision import Decision
     from tos_kb.records.loader import Archive, VersionEntry
     from tos_kb.records.models import Governance
 
@@ -99,10 +101,22 @@ class CompiledGovernance:
         return days
 
 
+REMEMBERED = 16_384  # settled answers kept per index (oldest dropped first)
+
+
 class Index:
-    """The compiled archive: names, vocabularies, versions, timelines and governance."""
+    """The compiled archive: names, vocabularies, versions, timelines and governance.
+
+    It also remembers settled answers (:func:`tos_kb.answer.decide.settle`) while
+    it lives; that memory is not pickled with it.
+    """
+
+    settled: dict[Any, Decision]
+    _bounds: dict[str, list[date]]
 
     def __init__(self, archive: Archive):
+        self.settled = {}
+        self._bounds = {}
         self.parents: dict[str, str | None] = {a.id: a.parent for a in archive.actions.values()}
         self.fact_specs: dict[str, FactSpec] = {
             f.id: FactSpec(f.id, f.type, tuple(f.values) if f.values else None)
@@ -150,6 +164,47 @@ class Index:
             subject.id: [self._compile_governance(subject.id, g) for g in subject.governed_by]
             for subject in archive.subjects.values()
         }
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["settled"] = {}
+        state["_bounds"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("settled", {})
+        self.__dict__.setdefault("_bounds", {})
+
+    def remember(self, key: Any, decision: Decision) -> None:
+        """Keep a settled answer for ``key``, dropping the oldest beyond :data:`REMEMBERED`."""
+        if len(self.settled) >= REMEMBERED:
+            del self.settled[next(iter(self.settled))]
+        self.settled[key] = decision
+
+    def day_class(self, subject_id: str, day: date) -> int:
+        """Which stretch between the days that matter to ``subject_id`` holds ``day``.
+
+        Every comparison an answer makes with its day (governing ranges, versions in
+        force and their neighbours, versions reported but not archived, the last day
+        the archive saw a document) flips only on one of these days, so two days of
+        one class get the same answer in the same words, bar the day itself.
+        """
+        bounds = self._bounds.get(subject_id)
+        if bounds is None:
+            days: set[date] = set()
+            for gov in self.governance[subject_id]:
+                days.update(d for d in (gov.interval.start, gov.interval.end) if d is not None)
+                for placed in gov.timeline.placed:
+                    days.add(placed.interval.start)
+                    if placed.interval.end is not None:
+                        days.add(placed.interval.end)
+                days.update(start for start, _ in self.not_obtained.get(gov.document, []))
+                seen = self.horizon.get(gov.document)
+                if seen is not None and seen < date.max:
+                    days.add(seen + timedelta(days=1))
+            bounds = self._bounds[subject_id] = sorted(days)
+        return bisect_right(bounds, day)
 
     # --- names -------------------------------------------------------------------------
 
