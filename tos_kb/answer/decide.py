@@ -126,11 +126,10 @@ def _copy(decision: Decision, day: date) -> Decision:
 def _names_day(decision: Decision, day: date) -> bool:
     """Whether any words of ``decision`` contain ``day`` (then they differ from day to day)."""
     text = day.isoformat()
-    return any(
-        text in line
-        for lines in (decision.reasons, decision.caveats, decision.conditions)
-        for line in lines
-    ) or any(text in b.assumption or any(text in c for c in b.conditions) for b in decision.branches)
+    lines = [*decision.reasons, *decision.caveats, *decision.conditions]
+    for branch in decision.branches:
+        lines += [branch.assumption, *branch.conditions]
+    return any(text in line for line in lines)
 
 
 def _settle_conditional(

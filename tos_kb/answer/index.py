@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tos_kb.answer.decision import Citation
 from tos_kb.answer.evaluate import CompiledPrecondition, CompiledRule, Outcome, evaluate_version
+from tos_kb.answer.shelf import Shelf
 from tos_kb.records import conditions as cond
 from tos_kb.records.dates import Interval, fuzzy_start
 from tos_kb.records.facts import FactValueError, check_value
@@ -86,8 +87,14 @@ class CompiledGovernance:
     role: str
     interval: Interval
     when: cond.Condition | None
-    timeline: DocumentTimeline
+    timelines: Mapping[str, DocumentTimeline] = field(repr=False, compare=False)
     caveat: str | None
+
+    @property
+    def timeline(self) -> DocumentTimeline:
+        """The governing document's timeline (unpacked from its shard on first use)."""
+        found = self.timelines.get(self.document)
+        return NO_TIMELINE if found is None else found
 
     def change_days(self) -> set[date]:
         """The days inside this range on which its answers can change."""
@@ -101,6 +108,7 @@ class CompiledGovernance:
         return days
 
 
+NO_TIMELINE = DocumentTimeline([])
 REMEMBERED = 16_384  # settled answers kept per index (oldest dropped first)
 
 
@@ -131,9 +139,10 @@ class Index:
         for provider in archive.providers.values():
             if provider.main_subject:
                 self.names.setdefault(provider.id, provider.main_subject)
-        self.versions: dict[str, CompiledVersion] = {}
-        self.timelines: dict[str, DocumentTimeline] = {}
-        self.coverage: dict[str, str] = {}
+        self.shelf = Shelf()
+        self.versions: dict[str, CompiledVersion] = self.shelf.versions
+        self.timelines: dict[str, DocumentTimeline] = self.shelf.timelines
+        self.coverage: dict[str, str] = self.shelf.coverage
         for doc_id, entries in archive.versions.items():
             for entry in entries:
                 self.versions[entry.key] = self._compile(entry)
@@ -152,6 +161,9 @@ class Index:
             for doc_id, document in archive.documents.items()
             if document.not_obtained
         }
+        self.latest_start = max(
+            (p.interval.start for t in self.timelines.values() for p in t.placed), default=None
+        )
         self.horizon: dict[str, date] = {}
         for doc_id, entries in archive.versions.items():
             seen = [e.record.verified or e.record.retrieved for e in entries]
@@ -261,7 +273,7 @@ class Index:
 
     def newest_change(self) -> date | None:
         """The latest day on which a version or a governing range starts (the data's as-of)."""
-        starts = [p.interval.start for t in self.timelines.values() for p in t.placed]
+        starts = [self.latest_start] if self.latest_start is not None else []
         starts += [g.interval.start for ranges in self.governance.values() for g in ranges]
         return max(starts, default=None)
 
@@ -313,9 +325,8 @@ class Index:
             if gov.uncertainty
             else None
         )
-        timeline = self.timelines.get(gov.document, DocumentTimeline([]))
         return CompiledGovernance(
-            gov.document, gov.role, gov.interval, gov.parsed_when, timeline, caveat
+            gov.document, gov.role, gov.interval, gov.parsed_when, self.timelines, caveat
         )
 
     def _compile(self, entry: VersionEntry) -> CompiledVersion:
