@@ -354,7 +354,6 @@ def changes(res: Results, runs: int, env: dict[str, str]) -> None:
 
 def site(res: Results, smoke: bool) -> None:
     print("site", flush=True)
-    export = REPO / "site" / "assets"
     with tempfile.TemporaryDirectory(prefix="tos-kb-bench-") as tmp:
         if smoke:
             res.notes.append("site build skipped in the smoke run")
@@ -365,14 +364,13 @@ def site(res: Results, smoke: bool) -> None:
         fig.command = "mkdocs build --strict"
         res.target(Target("site build", fig.show(), "-", "30 s", fig.median <= 30))
         public = Path(tmp) / "public"
-        ask_page = public / "ask" / "index.html"
-        exports = sorted(public.rglob("*.json"))
-        biggest = max(exports, key=lambda p: p.stat().st_size) if exports else None
-        js = sorted(public.rglob("*.js"))
-        parts = [("Ask page HTML", ask_page)] if ask_page.exists() else []
-        parts += [(f"script {p.name}", p) for p in js if p.parent.name == "assets"]
-        if biggest is not None:
-            parts.append((f"export {biggest.relative_to(public)}", biggest))
+        parts = [
+            ("Ask page HTML", public / "ask" / "index.html"),
+            ("engine.js", public / "assets" / "engine.js"),
+            ("tos-kb.js", public / "assets" / "tos-kb.js"),
+            ("export/tos-kb.json (the data the Ask page reads)", public / "export" / "tos-kb.json"),
+        ]
+        parts = [(label, path) for label, path in parts if path.exists()]
         for label, path in parts:
             res.add(Figure(f"bytes: {label}", [path.stat().st_size], "bytes"))
         total = sum(p.stat().st_size for _, p in parts)
@@ -385,7 +383,6 @@ def site(res: Results, smoke: bool) -> None:
                 None,
             )
         )
-    del export
 
 
 def scale(res: Results, versions: int, runs: int, ask_count: int, real: dict[str, Any]) -> None:

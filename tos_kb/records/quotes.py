@@ -66,12 +66,18 @@ class NormalisedText:
         self._starts: list[int] | None = None  # where each word starts in the original
         self._normal_starts: list[int] = []  # and in the normal form
 
-    def _original(self, at: int) -> int:
-        """The offset in the original of the normal form's character ``at`` (not a space)."""
+    def offset(self, at: int) -> int:
+        """The offset in the original of the normal form's character ``at``.
+
+        A space stands for the white space before the next word: its offset is
+        that run's last character.
+        """
         if self._starts is None:
             self._starts = [m.start() for m in _WORD_RE.finditer(self.original)]
             self._normal_starts = [m.start() for m in _WORD_RE.finditer(self.normal)]
         word = bisect_right(self._normal_starts, at) - 1
+        if self.normal[at] == " ":
+            return self._starts[word + 1] - 1
         return self._starts[word] + at - self._normal_starts[word]
 
     def find(self, quote: str) -> tuple[int, int] | None:
@@ -82,7 +88,7 @@ class NormalisedText:
         at = self.normal.find(needle)
         if at < 0:
             return None
-        return self._original(at), self._original(at + len(needle) - 1) + 1
+        return self.offset(at), self.offset(at + len(needle) - 1) + 1
 
 
 def locate(quote: str, text: str) -> tuple[int, int] | None:
