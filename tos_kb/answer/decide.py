@@ -72,10 +72,75 @@ def ask(
 def settle(
     index: Index, subject_id: str, action: str, day: date, given: dict[str, Any]
 ) -> Decision:
-    """:func:`decide`, then settle or split a conditional answer into its cases."""
+    """:func:`decide`, then settle or split a conditional answer into its cases.
+
+    Settling tries every combination of the missing facts (up to
+    :data:`MAX_BRANCHES` calls of :func:`decide`), so its result is remembered
+    per subject, action, facts and :meth:`Index.day_class` of the day: every
+    day of one class gives the same answer, word for word, except the day
+    itself, which is written into the copy handed out. An answer whose words
+    name the day is not remembered.
+    """
     decision = decide(index, subject_id, action, day, given)
     if decision.verdict != Verdict.CONDITIONAL:
         return decision
+    try:
+        key = (subject_id, action, index.day_class(subject_id, day), _facts_key(given))
+    except TypeError:  # an unhashable fact value: answer without remembering
+        return _settle_conditional(index, subject_id, action, day, given, decision)
+    found = index.settled.get(key)
+    if found is not None:
+        return _copy(found, day)
+    decision = _settle_conditional(index, subject_id, action, day, given, decision)
+    if not _names_day(decision, day):
+        index.remember(key, _copy(decision, day))
+    return decision
+
+
+def _facts_key(given: dict[str, Any]) -> frozenset[tuple[str, type, Any]]:
+    """The facts as a key; each value's type too, so that ``True`` and ``1`` stay apart."""
+    return frozenset((name, type(value), value) for name, value in given.items())
+
+
+def _copy(decision: Decision, day: date) -> Decision:
+    """A copy of a remembered decision for ``day``: its own lists, the rest shared (frozen)."""
+    return Decision(
+        subject=decision.subject,
+        action=decision.action,
+        on=day,
+        facts=dict(decision.facts),
+        verdict=decision.verdict,
+        citations=list(decision.citations),
+        obligations=list(decision.obligations),
+        missing_facts=list(decision.missing_facts),
+        conditions=list(decision.conditions),
+        caveats=list(decision.caveats),
+        reasons=list(decision.reasons),
+        consulted=list(decision.consulted),
+        branches=list(decision.branches),
+        release=decision.release,
+        unknown_reason=decision.unknown_reason,
+    )
+
+
+def _names_day(decision: Decision, day: date) -> bool:
+    """Whether any words of ``decision`` contain ``day`` (then they differ from day to day)."""
+    text = day.isoformat()
+    lines = [*decision.reasons, *decision.caveats, *decision.conditions]
+    for branch in decision.branches:
+        lines += [branch.assumption, *branch.conditions]
+    return any(text in line for line in lines)
+
+
+def _settle_conditional(
+    index: Index,
+    subject_id: str,
+    action: str,
+    day: date,
+    given: dict[str, Any],
+    decision: Decision,
+) -> Decision:
+    """Settle a conditional ``decision``, or split it into its cases."""
     choices = _choices(index, subject_id, action, day, decision.missing_facts)
     decision, tried = _settle(index, subject_id, action, day, given, decision, choices)
     if decision.verdict == Verdict.CONDITIONAL and tried:

@@ -9,14 +9,16 @@ review and the site read both through :class:`tos_kb.kb.KnowledgeBase`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tos_kb.answer.decision import Citation
 from tos_kb.answer.evaluate import CompiledPrecondition, CompiledRule, Outcome, evaluate_version
 from tos_kb.answer.factspace import OTHER_STUDENT
+from tos_kb.answer.shelf import Shelf
 from tos_kb.records import conditions as cond
 from tos_kb.records.dates import Interval, fuzzy_start
 from tos_kb.records.facts import FactValueError, check_value
@@ -26,6 +28,7 @@ from tos_kb.records.vocab import FactSpec, FactType
 from tos_kb.records.wording import FactWording, Wording
 
 if TYPE_CHECKING:
+    from tos_kb.answer.decision import Decision
     from tos_kb.records.loader import Archive, VersionEntry
     from tos_kb.records.models import Governance
 
@@ -86,9 +89,15 @@ class CompiledGovernance:
     role: str
     interval: Interval
     when: cond.Condition | None
-    timeline: DocumentTimeline
+    timelines: Mapping[str, DocumentTimeline] = field(repr=False, compare=False)
     caveat: str | None
     when_text: str | None = None  # the condition in words (tos_kb.records.wording)
+
+    @property
+    def timeline(self) -> DocumentTimeline:
+        """The governing document's timeline (unpacked from its shard on first use)."""
+        found = self.timelines.get(self.document)
+        return NO_TIMELINE if found is None else found
 
     def change_days(self) -> set[date]:
         """The days inside this range on which its answers can change."""
@@ -102,10 +111,23 @@ class CompiledGovernance:
         return days
 
 
+NO_TIMELINE = DocumentTimeline([])
+REMEMBERED = 16_384  # settled answers kept per index (oldest dropped first)
+
+
 class Index:
-    """The compiled archive: names, vocabularies, versions, timelines and governance."""
+    """The compiled archive: names, vocabularies, versions, timelines and governance.
+
+    It also remembers settled answers (:func:`tos_kb.answer.decide.settle`) while
+    it lives; that memory is not pickled with it.
+    """
+
+    settled: dict[Any, Decision]
+    _bounds: dict[str, list[date]]
 
     def __init__(self, archive: Archive):
+        self.settled = {}
+        self._bounds = {}
         self.parents: dict[str, str | None] = {a.id: a.parent for a in archive.actions.values()}
         self.action_labels = {a.id: a.label for a in archive.actions.values()}
         self.titles = {d.id: d.title for d in archive.documents.values()}
@@ -124,9 +146,10 @@ class Index:
         for provider in archive.providers.values():
             if provider.main_subject:
                 self.names.setdefault(provider.id, provider.main_subject)
-        self.versions: dict[str, CompiledVersion] = {}
-        self.timelines: dict[str, DocumentTimeline] = {}
-        self.coverage: dict[str, str] = {}
+        self.shelf = Shelf()
+        self.versions: dict[str, CompiledVersion] = self.shelf.versions
+        self.timelines: dict[str, DocumentTimeline] = self.shelf.timelines
+        self.coverage: dict[str, str] = self.shelf.coverage
         for doc_id, entries in archive.versions.items():
             for entry in entries:
                 self.versions[entry.key] = self._compile(entry)
@@ -145,6 +168,9 @@ class Index:
             for doc_id, document in archive.documents.items()
             if document.not_obtained
         }
+        self.latest_start = max(
+            (p.interval.start for t in self.timelines.values() for p in t.placed), default=None
+        )
         self.horizon: dict[str, date] = {}
         for doc_id, entries in archive.versions.items():
             seen = [e.record.verified or e.record.retrieved for e in entries]
@@ -157,6 +183,47 @@ class Index:
             subject.id: [self._compile_governance(subject.id, g) for g in subject.governed_by]
             for subject in archive.subjects.values()
         }
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["settled"] = {}
+        state["_bounds"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("settled", {})
+        self.__dict__.setdefault("_bounds", {})
+
+    def remember(self, key: Any, decision: Decision) -> None:
+        """Keep a settled answer for ``key``, dropping the oldest beyond :data:`REMEMBERED`."""
+        if len(self.settled) >= REMEMBERED:
+            del self.settled[next(iter(self.settled))]
+        self.settled[key] = decision
+
+    def day_class(self, subject_id: str, day: date) -> int:
+        """Which stretch between the days that matter to ``subject_id`` holds ``day``.
+
+        Every comparison an answer makes with its day (governing ranges, versions in
+        force and their neighbours, versions reported but not archived, the last day
+        the archive saw a document) flips only on one of these days, so two days of
+        one class get the same answer in the same words, bar the day itself.
+        """
+        bounds = self._bounds.get(subject_id)
+        if bounds is None:
+            days: set[date] = set()
+            for gov in self.governance[subject_id]:
+                days.update(d for d in (gov.interval.start, gov.interval.end) if d is not None)
+                for placed in gov.timeline.placed:
+                    days.add(placed.interval.start)
+                    if placed.interval.end is not None:
+                        days.add(placed.interval.end)
+                days.update(start for start, _ in self.not_obtained.get(gov.document, []))
+                seen = self.horizon.get(gov.document)
+                if seen is not None and seen < date.max:
+                    days.add(seen + timedelta(days=1))
+            bounds = self._bounds[subject_id] = sorted(days)
+        return bisect_right(bounds, day)
 
     # --- names -------------------------------------------------------------------------
 
@@ -213,7 +280,7 @@ class Index:
 
     def newest_change(self) -> date | None:
         """The latest day on which a version or a governing range starts (the data's as-of)."""
-        starts = [p.interval.start for t in self.timelines.values() for p in t.placed]
+        starts = [self.latest_start] if self.latest_start is not None else []
         starts += [g.interval.start for ranges in self.governance.values() for g in ranges]
         return max(starts, default=None)
 
@@ -275,14 +342,13 @@ class Index:
             if gov.uncertainty
             else None
         )
-        timeline = self.timelines.get(gov.document, DocumentTimeline([]))
         when = gov.parsed_when
         return CompiledGovernance(
             gov.document,
             gov.role,
             gov.interval,
             when,
-            timeline,
+            self.timelines,
             caveat,
             self.words(when, gov.document) if when is not None else None,
         )

@@ -133,7 +133,7 @@ def _fuzzy_find(needle: str, text: NormalisedText) -> tuple[int, int] | None:
     if best_ratio < SIMILARITY:
         return None
     start, end = _align(needle, haystack, best_at)
-    first, last = text.offsets[start], text.offsets[end - 1] + 1
+    first, last = text.offset(start), text.offset(end - 1) + 1
     line_end = text.original.find("\n", last)
     if 0 <= line_end - last <= len(needle):
         last = line_end  # run on to the end of the clause's line

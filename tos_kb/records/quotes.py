@@ -10,6 +10,7 @@ one space, and curly quotes and apostrophes count as straight ones.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 NORMALISATION = (
     "runs of white space (including line breaks and non-breaking spaces) match one space; "
@@ -29,36 +30,55 @@ _QUOTES = str.maketrans(
         "\u2033": '"',
     }
 )
+_CURLY = {
+    chr(code): (straight if isinstance(straight, str) else chr(straight))
+    for code, straight in _QUOTES.items()
+}
 _SPACE_RE = re.compile(r"\s+")
+_WORD_RE = re.compile(r"\S+")
+
+
+def straighten(text: str) -> str:
+    """Curly quotes and apostrophes made straight (``replace`` is far faster than ``translate``)."""
+    for curly, straight in _CURLY.items():
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
 
 
 def normalise(text: str) -> str:
     """Apply the allowed leeway: straighten quotes, fold white space runs, trim."""
-    return _SPACE_RE.sub(" ", text.translate(_QUOTES)).strip()
+    return _SPACE_RE.sub(" ", straighten(text)).strip()
 
 
 class NormalisedText:
-    """A text in normalised form, with a map back to offsets in the original."""
+    """A text in normalised form, with a map back to offsets in the original.
 
-    __slots__ = ("normal", "offsets", "original")
+    The normal form is built by ``str.split`` and the map only when a quote is
+    found, word by word: validating the archive builds one for every text.
+    """
+
+    __slots__ = ("_normal_starts", "_starts", "normal", "original")
 
     def __init__(self, original: str):
         self.original = original
-        chars: list[str] = []
-        offsets: list[int] = []
-        pending_space = False
-        for index, char in enumerate(original.translate(_QUOTES)):
-            if char.isspace():
-                pending_space = bool(chars)
-                continue
-            if pending_space:
-                chars.append(" ")
-                offsets.append(index - 1)
-                pending_space = False
-            chars.append(char)
-            offsets.append(index)
-        self.normal = "".join(chars)
-        self.offsets = offsets
+        self.normal = " ".join(straighten(original).split())
+        self._starts: list[int] | None = None  # where each word starts in the original
+        self._normal_starts: list[int] = []  # and in the normal form
+
+    def offset(self, at: int) -> int:
+        """The offset in the original of the normal form's character ``at``.
+
+        A space stands for the white space before the next word: its offset is
+        that run's last character.
+        """
+        if self._starts is None:
+            self._starts = [m.start() for m in _WORD_RE.finditer(self.original)]
+            self._normal_starts = [m.start() for m in _WORD_RE.finditer(self.normal)]
+        word = bisect_right(self._normal_starts, at) - 1
+        if self.normal[at] == " ":
+            return self._starts[word + 1] - 1
+        return self._starts[word] + at - self._normal_starts[word]
 
     def find(self, quote: str) -> tuple[int, int] | None:
         """The (start, end) offsets of the quote in the original text, or None."""
@@ -68,7 +88,7 @@ class NormalisedText:
         at = self.normal.find(needle)
         if at < 0:
             return None
-        return self.offsets[at], self.offsets[at + len(needle) - 1] + 1
+        return self.offset(at), self.offset(at + len(needle) - 1) + 1
 
 
 def locate(quote: str, text: str) -> tuple[int, int] | None:

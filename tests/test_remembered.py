@@ -1,0 +1,79 @@
+"""Remembered (memoised) settled answers are the answers themselves, field for field.
+
+``settle`` remembers a conditional answer per day class; these tests ask the real
+archive many mixed questions twice — once through the memory, once on an index
+that remembers nothing — and require every field of every ``Decision`` to match.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+import tos_kb
+from tos_kb.answer import decide
+
+FACT_SETS: list[dict[str, Any]] = [
+    {},
+    {"competing": True},
+    {"competing": False, "commercial": True, "monthly_active_users": 10},
+    {"student": "mistral-7b", "research": True},
+    {"jurisdiction": "eea"},
+]
+
+
+@pytest.fixture(scope="module")
+def real() -> tos_kb.KnowledgeBase:
+    return tos_kb.load()
+
+
+def _questions(kb: tos_kb.KnowledgeBase, count: int) -> list[tuple[str, str, date, dict[str, Any]]]:
+    rng = random.Random(7)
+    subjects = list(kb.index.subject_ids)
+    actions = sorted(kb.index.parents)
+    return [
+        (
+            rng.choice(subjects),
+            rng.choice(actions),
+            date(2022, 1, 1) + timedelta(days=rng.randrange(1826)),
+            rng.choice(FACT_SETS),
+        )
+        for _ in range(count)
+    ]
+
+
+def test_remembered_answers_equal_fresh_ones(real: tos_kb.KnowledgeBase) -> None:
+    index = real.index
+    index.settled.clear()
+    asked = _questions(real, 3000)
+    remembered = [decide.ask(index, s, a, d, f).to_dict() for s, a, d, f in asked]
+    assert index.settled, "conditional answers were remembered"
+    fresh = []
+    for s, a, d, f in asked:
+        index.settled.clear()
+        fresh.append(decide.ask(index, s, a, d, f).to_dict())
+    assert remembered == fresh
+
+
+def test_a_remembered_answer_carries_its_own_day(real: tos_kb.KnowledgeBase) -> None:
+    index = real.index
+    index.settled.clear()
+    first = decide.ask(index, "openai", "train-on-outputs", "2023-06-01", {})
+    again = decide.ask(index, "openai", "train-on-outputs", "2023-06-02", {})
+    assert first.verdict == again.verdict == "conditional"
+    assert (first.on, again.on) == (date(2023, 6, 1), date(2023, 6, 2))
+    again.reasons.append("changed by the caller")
+    third = decide.ask(index, "openai", "train-on-outputs", "2023-06-03", {})
+    assert "changed by the caller" not in third.reasons
+
+
+def test_the_memory_is_not_pickled(real: tos_kb.KnowledgeBase) -> None:
+    import pickle
+
+    decide.ask(real.index, "openai", "train-on-outputs", "2023-06-01", {})
+    assert real.index.settled
+    copy = pickle.loads(pickle.dumps(real.index))
+    assert copy.settled == {}
