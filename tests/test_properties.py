@@ -159,7 +159,11 @@ def test_every_answer_carries_its_reasons(
     """Permitted and prohibited cite a clause; conditional says what it turns on."""
     d = REAL.ask(subject, action, on=day, **facts)
     if d.verdict in ("permitted", "prohibited"):
-        assert d.citations and all(c.quote for c in d.citations)
+        own = [c for c in d.citations if c.kind in ("rule", "precondition")]
+        assert own and all(c.quote for c in own)
+        # A further quote (a definition, a referenced clause) is quoted unless the archived
+        # text is an excerpt that does not reach it, and then it says why.
+        assert all(c.quote or c.why for c in d.citations if c not in own)
     elif d.verdict == "conditional":
         assert d.missing_facts or d.conditions
     else:

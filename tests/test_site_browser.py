@@ -169,6 +169,7 @@ def test_pages_and_ask_in_chromium(browser: Any, server: str) -> None:
         ),
         ("llama-3.1", "train-on-outputs", "2024-08-01", {"student": "mistral-7b"}),
         ("openai-api", "train-on-outputs", "2023-06-01", {"competing": "true"}),
+        ("gemma", "train-on-outputs", "2024-08-01", {}),  # cites a definition too
     ]
     for n, (subject, action, day, facts) in enumerate(questions):
         browser.get(server + "ask/")
@@ -204,8 +205,11 @@ def test_pages_and_ask_in_chromium(browser: Any, server: str) -> None:
         assert len([a for a in cited if "/documents/" in a.get_attribute("href")]) == len(
             expected.citations
         )
+        further = browser.find_elements(By.CSS_SELECTOR, "#tk-citations li.tk-see")
+        assert len(further) == len([c for c in expected.citations if c.why])
         errors.append((f"ask-{n}", console_errors(browser)))
 
+    assert further and "definition § 1.1(e)" in further[0].text  # the last question's
     # A citation opens its version page at the highlighted quote.
     cited[0].click()
     wait_for(browser, "return document.readyState === 'complete'")

@@ -157,8 +157,16 @@
              conditions: [], notes: notes || [] };
   }
 
+  /* CompiledRule.cited: a rule's (or precondition's) citation, then its further quotes */
+  function cited(rule) {
+    return [rule.citation].concat((rule.see || []).map(function (s) { return s.citation; }));
+  }
+
+  /* _cite: the rules' citations in order, each followed by its further quotes, each once */
   function citationsOf(rules) {
-    return rules.map(function (r) { return r.citation; });
+    var out = [];
+    rules.forEach(function (r) { mergeCitations(out, cited(r)); });
+    return out;
   }
 
   function get(map, key) {
@@ -198,12 +206,12 @@
       var pre = preconditions[i];
       var truth = evaluate(pre.unless.tree, facts);
       if (truth === false && speaks) {
-        return outcome("prohibited", [pre.citation],
+        return outcome("prohibited", cited(pre),
                        ["rights withheld: " + pre.unless.text + " does not hold"]);
       }
       if (truth === null && (out.verdict === "permitted" || out.verdict === "conditional")) {
         out.verdict = "conditional";
-        out.citations.push(pre.citation);
+        out.citations = out.citations.concat(cited(pre));
         merge(out.missing, missingFacts(pre.unless, facts));
         merge(out.conditions, ["rights are withheld unless " + pre.unless.text]);
       }

@@ -103,6 +103,7 @@
     var key = citation.document + "@" + citation.version;
     var version = data.compiled.versions[key];
     var entries = version ? version.rules.concat(version.preconditions) : [];
+    entries = entries.concat.apply(entries, entries.map(function (e) { return e.see || []; }));
     var anchor = "";
     entries.some(function (entry) {
       var same = Object.keys(entry.citation).length === Object.keys(citation).length &&
@@ -340,6 +341,16 @@
     if (d.citations.length) {
       var items = d.citations.map(function (c) {
         var key = c.document + "@" + c.version;
+        var words = data.compiled.see_words;
+        // a further quote of the clause above, as decision.py render() shows it
+        if (Object.prototype.hasOwnProperty.call(words.kinds, c.kind)) {
+          return el("li", { className: "tk-citation tk-see" }, [
+            "↳ ", el("a", { href: versionHref(root, data, c), text: words.kinds[c.kind] }),
+            (c.section ? " § " + c.section : "") + ": " + c.why,
+            c.quote ? el("blockquote", { className: "tk-quote", text: c.quote })
+                    : el("p", { className: "tk-note", text: "(not in the archived text: " +
+                                                            words.not_archived + ")" })]);
+        }
         var parts = [badge(c.verdict), " ",
                      el("a", { href: versionHref(root, data, c), text: key })];
         if (c.section) parts.push(" § " + c.section);

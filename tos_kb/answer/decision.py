@@ -28,10 +28,11 @@ class Citation:
     source_url: str
     verdict: str
     action: str
-    kind: str = "rule"  # rule | precondition
+    kind: str = "rule"  # rule | precondition | definition | referenced-clause (see SEE_KINDS)
     quote_file: str | None = None
     note: str | None = None
     condition: str | None = None
+    why: str | None = None  # for a further quote: what it decides for the rule before it
 
     @property
     def key(self) -> str:
@@ -41,6 +42,11 @@ class Citation:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
         return {k: v for k, v in vars(self).items() if v is not None}
+
+
+# A further quote cited after its rule's own (a record's ``see``), with how render() labels it.
+SEE_KINDS = {"definition": "definition", "referenced-clause": "clause referred to"}
+NOT_ARCHIVED = "the archived copy is an excerpt that does not reach it"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +125,7 @@ UNKNOWN_REASONS = {
 
 # The kinds of line :func:`render` yields; the CLI styles each kind, ``explain()`` joins them.
 LineKind = str  # heading | verdict | reason | turns-on | condition | case | obligations-heading
-#                 | obligation | clauses-heading | clause | quote | source | caveat
+#                 | obligation | clauses-heading | clause | see | quote | source | caveat
 
 
 def render(d: Decision) -> list[tuple[LineKind, str]]:
@@ -152,6 +158,14 @@ def render(d: Decision) -> list[tuple[LineKind, str]]:
         lines.append(("clauses-heading", "Deciding clauses"))
         for c in d.citations:
             section = f" §{c.section}" if c.section else ""
+            if c.kind in SEE_KINDS:  # same version as the clause above: no second source line
+                lines.append(("see", f"    ↳ {SEE_KINDS[c.kind]}{section}: {c.why}"))
+                lines.append(
+                    ("quote", f'      "{c.quote}"')
+                    if c.quote
+                    else ("see", f"      (not in the archived text: {NOT_ARCHIVED})")
+                )
+                continue
             lines.append(("clause", f"  [{c.verdict}] {c.key}{section}"))
             if c.quote:
                 lines.append(("quote", f'    "{c.quote}"'))

@@ -51,6 +51,12 @@ class CompiledRule:
     quote: str | None
     citation: Citation
     when_text: str | None = None  # the condition in words (tos_kb.records.wording)
+    see: tuple[Citation, ...] = ()  # further quotes (a referenced clause, a definition)
+
+    @property
+    def cited(self) -> tuple[Citation, ...]:
+        """Its own citation, then its further quotes: what an answer resting on it cites."""
+        return (self.citation, *self.see)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,12 @@ class CompiledPrecondition:
     actions: frozenset[str] | None
     citation: Citation
     unless_text: str = ""  # the condition in words (tos_kb.records.wording)
+    see: tuple[Citation, ...] = ()
+
+    @property
+    def cited(self) -> tuple[Citation, ...]:
+        """Its own citation, then its further quotes."""
+        return (self.citation, *self.see)
 
 
 @dataclass
@@ -79,6 +91,11 @@ def _add_unique(target: list[str], items: Iterable[str]) -> None:
     for item in items:
         if item not in target:
             target.append(item)
+
+
+def _cite(items: Iterable[CompiledRule]) -> list[Citation]:
+    """The rules' citations in order, each followed by its further quotes, each cited once."""
+    return list(dict.fromkeys(c for item in items for c in item.cited))
 
 
 def evaluate_version(
@@ -102,13 +119,13 @@ def evaluate_version(
             # Rights are withheld; an action the licence does not speak to needs none of them.
             outcome = Outcome(
                 RuleVerdict.PROHIBITED,
-                [pre.citation],
+                list(pre.cited),
                 notes=[f"rights withheld: {pre.unless_text} does not hold"],
             )
             break
         if truth is None and outcome.verdict in (RuleVerdict.PERMITTED, RuleVerdict.CONDITIONAL):
             outcome.verdict = RuleVerdict.CONDITIONAL
-            outcome.citations.append(pre.citation)
+            outcome.citations.extend(pre.cited)
             _add_unique(outcome.missing, cond.missing_facts(pre.unless, facts))
             _add_unique(outcome.conditions, [f"rights are withheld unless {pre.unless_text}"])
     return outcome
@@ -120,16 +137,14 @@ def _from_rules(
     facts: Mapping[str, Any],
 ) -> Outcome:
     if RuleVerdict.PROHIBITED in applies:
-        return Outcome(
-            RuleVerdict.PROHIBITED, [c.citation for c in applies[RuleVerdict.PROHIBITED]]
-        )
+        return Outcome(RuleVerdict.PROHIBITED, _cite(applies[RuleVerdict.PROHIBITED]))
     open_rules = [
         *maybe.get(RuleVerdict.PROHIBITED, []),
         *applies.get(RuleVerdict.CONDITIONAL, []),
         *maybe.get(RuleVerdict.CONDITIONAL, []),
     ]
     if open_rules:
-        outcome = Outcome(RuleVerdict.CONDITIONAL, [c.citation for c in open_rules])
+        outcome = Outcome(RuleVerdict.CONDITIONAL, _cite(open_rules))
         for c in open_rules:
             if c.when is not None:
                 _add_unique(outcome.missing, cond.missing_facts(c.when, facts))
@@ -139,7 +154,7 @@ def _from_rules(
                 _add_unique(outcome.conditions, [c.condition])
         permits = [*applies.get(RuleVerdict.PERMITTED, []), *maybe.get(RuleVerdict.PERMITTED, [])]
         # The clauses on the permitting side decide too: cite them after the open ones.
-        outcome.citations += [c.citation for c in permits]
+        outcome.citations += _cite(permits)
         for c in [
             *permits,
             *applies.get(RuleVerdict.CONDITIONAL, []),
@@ -149,13 +164,13 @@ def _from_rules(
         return outcome
     if RuleVerdict.PERMITTED in applies:
         permitted = applies[RuleVerdict.PERMITTED]
-        outcome = Outcome(RuleVerdict.PERMITTED, [c.citation for c in permitted])
+        outcome = Outcome(RuleVerdict.PERMITTED, _cite(permitted))
         for c in permitted:
             _add_unique(outcome.obligations, c.obligations)
         return outcome
     if RuleVerdict.PERMITTED in maybe:
         permitted = maybe[RuleVerdict.PERMITTED]
-        outcome = Outcome(RuleVerdict.CONDITIONAL, [c.citation for c in permitted])
+        outcome = Outcome(RuleVerdict.CONDITIONAL, _cite(permitted))
         for c in permitted:
             assert c.when is not None
             _add_unique(outcome.missing, cond.missing_facts(c.when, facts))
@@ -165,7 +180,7 @@ def _from_rules(
     silent = applies.get(RuleVerdict.SILENT, []) + maybe.get(RuleVerdict.SILENT, [])
     return Outcome(
         RuleVerdict.SILENT,
-        [c.citation for c in silent],
+        _cite(silent),
         notes=[c.note for c in silent if c.note],
     )
 

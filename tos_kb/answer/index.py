@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ from tos_kb.records.wording import FactWording, Wording
 if TYPE_CHECKING:
     from tos_kb.answer.decision import Decision
     from tos_kb.records.loader import Archive, VersionEntry
-    from tos_kb.records.models import Governance
+    from tos_kb.records.models import Governance, SeeQuote
 
 __all__ = [
     "CompiledGovernance",
@@ -380,30 +380,34 @@ class Index:
                     rule.quote,
                     citation,
                     when_text,
+                    _see_citations(citation, rule.see),
                 )
             )
         unless_texts = [self.words(p.parsed_unless, record.document) for p in record.preconditions]
-        compiled_pre = [
-            CompiledPrecondition(
-                pre.parsed_unless,
-                frozenset(pre.actions) if pre.actions else None,
-                Citation(
-                    document=record.document,
-                    version=record.version,
-                    section=pre.section,
-                    quote=pre.quote,
-                    source_url=record.source_url,
-                    verdict="precondition",
-                    action=",".join(pre.actions or ["*"]),
-                    kind="precondition",
-                    quote_file=pre.quote_file,
-                    note=pre.note,
-                    condition=f"unless {text}",
-                ),
-                text,
+        compiled_pre = []
+        for pre, text in zip(record.preconditions, unless_texts, strict=True):
+            citation = Citation(
+                document=record.document,
+                version=record.version,
+                section=pre.section,
+                quote=pre.quote,
+                source_url=record.source_url,
+                verdict="precondition",
+                action=",".join(pre.actions or ["*"]),
+                kind="precondition",
+                quote_file=pre.quote_file,
+                note=pre.note,
+                condition=f"unless {text}",
             )
-            for pre, text in zip(record.preconditions, unless_texts, strict=True)
-        ]
+            compiled_pre.append(
+                CompiledPrecondition(
+                    pre.parsed_unless,
+                    frozenset(pre.actions) if pre.actions else None,
+                    citation,
+                    text,
+                    _see_citations(citation, pre.see),
+                )
+            )
         rules: dict[str, list[CompiledRule]] = {}
         preconditions: dict[str, list[CompiledPrecondition]] = {}
         for action in self.parents:
@@ -439,3 +443,19 @@ def wording_of(archive: Archive) -> Wording:
     }
     names = {OTHER_STUDENT: "another model", **{s.id: s.name for s in archive.subjects.values()}}
     return Wording(facts, names)
+
+
+def _see_citations(cited: Citation, see: list[SeeQuote]) -> tuple[Citation, ...]:
+    """A rule's further quotes as citations of the same version, action and verdict."""
+    return tuple(
+        replace(
+            cited,
+            section=further.section,
+            quote=further.quote,
+            kind=further.kind,
+            quote_file=further.quote_file,
+            note=None,
+            why=further.why,
+        )
+        for further in see
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from tos_kb.answer.decision import Citation
+from tos_kb.answer.decision import SEE_KINDS, Citation
 from tos_kb.diff.rules import STRICTNESS, ActionChange, Direction, Witness
 from tos_kb.records.vocab import RuleVerdict
 from tos_kb.records.wording import VERDICT_WORDS, all_of
@@ -122,11 +122,15 @@ def _prohibited_when(index: Index, key: str, action: str) -> str | None:
 
 
 def _clauses(citations: Iterable[Citation], with_document: bool) -> str:
-    """`` (§2(c)(iii))`` or `` (openai/terms-of-use §3.3(e))``; nothing without sections."""
+    """`` (§2(c)(iii))`` or `` (openai/terms-of-use §3.3(e))``; nothing without sections.
+
+    Only the rules' own clauses: the definitions and referenced clauses they
+    cite (``see``) are shown with the answer, not in a one-line summary.
+    """
     shown = [
         (f"{c.document} " if with_document else "") + f"§{c.section}"
         for c in citations
-        if c.section
+        if c.section and c.kind not in SEE_KINDS
     ]
     shown = list(dict.fromkeys(shown))
     return f" ({'; '.join(shown)})" if shown else ""

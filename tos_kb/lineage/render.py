@@ -12,7 +12,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tos_kb.answer.decision import Decision
+from tos_kb.answer.decision import SEE_KINDS, Decision
 from tos_kb.lineage.steps import Judgement, Node, Step
 from tos_kb.records.wording import show_value
 
@@ -227,6 +227,11 @@ def _judgement(j: Judgement, depth: int, report: PipelineReport) -> list[Line]:
         lines.append((depth + 1, "note", f"if {branch.assumption}: {branch.verdict.value}{extra}"))
     for c in d.citations:
         section = f" §{c.section}" if c.section else ""
+        if c.kind in SEE_KINDS:
+            lines.append((depth + 1, "note", f"↳ {SEE_KINDS[c.kind]}{section}: {c.why}"))
+            if c.quote:
+                lines.append((depth + 2, "quote", f"“{c.quote}”"))
+            continue
         lines.append((depth + 1, "note", f"[{c.verdict}] {c.key}{section}"))
         if c.quote:
             lines.append((depth + 2, "quote", f"“{c.quote}”"))

@@ -226,6 +226,35 @@ class Document(Record):
 # --- versions ------------------------------------------------------------------
 
 
+class SeeQuote(Record):
+    """A further quote a rule or precondition rests on, verbatim from the same version.
+
+    Why: a rule's own quote may only point elsewhere ("subject to the
+    restrictions set out in Section 3"), or its answer may turn on a defined
+    term (what a "Model Derivative" or an "Output" is). The clause pointed to,
+    or the definition, is quoted here so that the answer cites every clause
+    that decides it.
+    """
+
+    kind: Literal["referenced-clause", "definition"] = Field(
+        description="referenced-clause: the clause the quote refers to (Section 3's "
+        "restrictions); definition: a defined term that decides whether the rule applies."
+    )
+    section: str | None = Field(None, description="Where this quote stands (3.1, 1 Definitions).")
+    quote: Text | None = Field(
+        None,
+        description="Verbatim words from text.txt (or quote_file), with the same leeway as a "
+        "rule's quote. Leave it out only when the archived text is an excerpt that does not "
+        "reach the clause (say so in 'why'); answers then say it is not archived.",
+    )
+    quote_file: FileName | None = Field(
+        None, description="Which of the version's texts holds the quote; default: text.txt."
+    )
+    why: Text = Field(
+        description="What this quote decides for the rule, in a sentence (shown with answers)."
+    )
+
+
 class Rule(Record):
     """What one version says of one action, backed by a verbatim quote."""
 
@@ -253,6 +282,12 @@ class Rule(Record):
     )
     quote_file: FileName | None = Field(
         None, description="Which of the version's texts holds the quote; default: text.txt."
+    )
+    see: list[SeeQuote] = Field(
+        default_factory=list,
+        description="Further quotes the answer rests on: the clause the quote refers to "
+        "(required when the quote only points elsewhere), or a definition that decides it. "
+        "Cited right after the rule's own quote.",
     )
     obligations: list[Text] = Field(
         default_factory=list,
@@ -282,6 +317,8 @@ class Rule(Record):
             raise ValueError("a conditional rule needs 'condition': what the answer turns on")
         if self.obligations and self.verdict in (RuleVerdict.PROHIBITED, RuleVerdict.SILENT):
             raise ValueError("obligations belong to permitted or conditional rules")
+        if self.see and self.verdict == RuleVerdict.SILENT:
+            raise ValueError("a silent rule quotes nothing, so it has nothing to 'see'")
         return self
 
     def model_post_init(self, _context: Any) -> None:
@@ -307,6 +344,11 @@ class Precondition(Record):
     quote: Text = Field(description="Verbatim words that impose it.")
     quote_file: FileName | None = Field(
         None, description="Text holding the quote; default text.txt."
+    )
+    see: list[SeeQuote] = Field(
+        default_factory=list,
+        description="Further quotes it rests on (a referenced clause, a definition), as for "
+        "a rule.",
     )
     note: str | None = Field(None, description="How it reads, in plain words.")
 

@@ -27,6 +27,11 @@ FILES: list[tuple[str, str, type[BaseModel]]] = [
     ("record.yaml", "terms/<provider>/<document>/<version>/record.yaml", models.VersionRecord),
     ("A rule", "each item of `rules:` in record.yaml", models.Rule),
     ("A precondition", "each item of `preconditions:` in record.yaml", models.Precondition),
+    (
+        "A further quote",
+        "each item of `see:` in a rule or a precondition",
+        models.SeeQuote,
+    ),
     ("Another text of the version", "each item of `also:` in record.yaml", models.ExtraText),
     ("document.yaml", "terms/<provider>/<document>/document.yaml", models.Document),
     ("provider.yaml", "terms/<provider>/provider.yaml", models.Provider),

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from tos_kb.records import conditions as cond
+from tos_kb.records.crossrefs import unanswered
 from tos_kb.records.dates import UNKNOWN, fuzzy_start, version_date_part
 from tos_kb.records.facts import accepts, wrong_type
 from tos_kb.records.loader import RECORD_FILE, TEXT_FILE, Archive, VersionEntry
 from tos_kb.records.mapping import check_ota_mapping
-from tos_kb.records.models import Document, FactType, Governance
+from tos_kb.records.models import Document, FactType, Governance, SeeQuote, VersionRecord
 from tos_kb.records.problems import Problem, did_you_mean
 from tos_kb.records.quotes import NORMALISATION, NormalisedText, closest_passage
 from tos_kb.records.timeline import version_start
@@ -318,6 +319,8 @@ def _check_rules(archive: Archive, entry: VersionEntry, governs: bool) -> None:
         if _check_action_id(archive, path, located, rule.action, ("rules", i, "action")):
             covered.add(rule.action)
         _check_condition(archive, path, located, rule.when, ("rules", i, "when"))
+    for loc, quote, see in _cited(record):
+        _check_pointers(archive, path, located, record, loc, quote, see)
     if governs:
         _check_coverage(archive, path, located, covered)
     elif record.rules or record.preconditions:
@@ -457,12 +460,70 @@ def _check_action_id(
     return False
 
 
+def _cited(
+    record: VersionRecord,
+) -> Iterator[tuple[tuple[str | int, ...], str, list[SeeQuote]]]:
+    """Each quoting rule and precondition: (where, its quote, its further quotes)."""
+    for i, pre in enumerate(record.preconditions):
+        yield ("preconditions", i), pre.quote, pre.see
+    for i, rule in enumerate(record.rules):
+        if rule.quote:
+            yield ("rules", i), rule.quote, rule.see
+
+
 def _quotes_of(entry: VersionEntry) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
     for i, pre in enumerate(entry.record.preconditions):
         yield ("preconditions", i, "quote"), pre.quote, pre.quote_file
     for i, rule in enumerate(entry.record.rules):
         if rule.quote:
             yield ("rules", i, "quote"), rule.quote, rule.quote_file
+    for loc, _, see in _cited(entry.record):
+        for j, further in enumerate(see):
+            if further.quote:
+                yield (*loc, "see", j, "quote"), further.quote, further.quote_file
+
+
+def coverage_of(record: VersionRecord, name: str | None) -> str:
+    """Whether the named text of a version (default text.txt) is full or an excerpt."""
+    for extra in record.also:
+        if extra.file == name:
+            return extra.coverage
+    return record.coverage
+
+
+def _check_pointers(
+    archive: Archive,
+    path: Path,
+    located: Any,
+    record: VersionRecord,
+    loc: tuple[str | int, ...],
+    quote: str,
+    see: list[SeeQuote],
+) -> None:
+    """A quote that points to another clause (or a definition) must quote that one too."""
+    for j, further in enumerate(see):
+        if further.quote is None and coverage_of(record, further.quote_file) != "excerpt":
+            archive.add(
+                path,
+                "a further quote needs its words: the text it cites is not an excerpt",
+                located,
+                (*loc, "see", j, "quote"),
+                code="cross-reference",
+                hint="copy the clause from the version's text; only an excerpt that does not "
+                "reach the clause may leave the quote out",
+            )
+    for pointer, words in unanswered(quote, [s.kind for s in see]):
+        what = "clause" if pointer.kind == "referenced-clause" else "definition"
+        archive.add(
+            path,
+            f"the quote points to another {what} ({words!r}) without quoting it",
+            located,
+            (*loc, "quote"),
+            code="cross-reference",
+            found=_short(quote),
+            hint=f"quote the {what} it points to under see: with kind: {pointer.kind}, "
+            "section, quote (verbatim from the version's text) and why",
+        )
 
 
 def _check_hashes(archive: Archive, entry: VersionEntry) -> None:

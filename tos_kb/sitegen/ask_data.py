@@ -55,7 +55,13 @@ def ask_index(export: dict[str, Any]) -> dict[str, Any]:
         },
         "slices": {sid: slice_path(sid) for sid in compiled["subjects"]},
         "unknown_reasons": UNKNOWN_REASONS,
-        "compiled": {"facts": compiled["facts"], "subjects": {}, "documents": {}, "versions": {}},
+        "compiled": {
+            "facts": compiled["facts"],
+            "see_words": compiled["see_words"],
+            "subjects": {},
+            "documents": {},
+            "versions": {},
+        },
     }
 
 

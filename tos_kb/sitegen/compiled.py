@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from tos_kb.answer.decision import NOT_ARCHIVED, SEE_KINDS, Citation
 from tos_kb.answer.evaluate import CompiledPrecondition, CompiledRule
 from tos_kb.answer.factspace import relevant_values
 from tos_kb.answer.index import CompiledGovernance, CompiledVersion, Index
@@ -84,10 +85,16 @@ def _cited(key: str, citation: dict[str, Any], anchor: Anchor | None) -> dict[st
     return {"citation": citation, **({"anchor": found} if found else {})}
 
 
+def _see(key: str, see: tuple[Citation, ...], anchor: Anchor | None) -> dict[str, Any]:
+    """A rule's or precondition's further quotes, cited right after its own (when it has any)."""
+    return {"see": [_cited(key, c.to_dict(), anchor) for c in see]} if see else {}
+
+
 def _rule(key: str, rule: CompiledRule, anchor: Anchor | None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "verdict": rule.verdict.value,
         **_cited(key, rule.citation.to_dict(), anchor),
+        **_see(key, rule.see, anchor),
     }
     if rule.when is not None:
         out["when"] = condition(rule.when, rule.when_text)
@@ -104,6 +111,7 @@ def _precondition(key: str, pre: CompiledPrecondition, anchor: Anchor | None) ->
     return {
         "unless": condition(pre.unless, pre.unless_text),
         **_cited(key, pre.citation.to_dict(), anchor),
+        **_see(key, pre.see, anchor),
     }
 
 
@@ -265,4 +273,5 @@ def build_compiled(index: Index, anchor: Anchor | None = None) -> dict[str, Any]
             key: version(index.versions[key], actions, index.coverage[key], anchor)
             for key in sorted(index.versions)
         },
+        "see_words": {"kinds": dict(SEE_KINDS), "not_archived": NOT_ARCHIVED},
     }

@@ -1,7 +1,8 @@
 """One page per archived version: dates, sources, hash, rules with quotes, the verbatim text.
 
 Anchors are stable: ``rule-3`` is the fourth rule of the record, ``q-3`` its
-quote in the text, ``pre-0``/``qp-0`` the first precondition, ``qe-1`` a
+quote in the text, ``q-3-see-0`` the first further quote (``see``) of that
+rule, ``pre-0``/``qp-0`` the first precondition, ``qe-1`` a
 subject's evidence quote, ``L12`` line 12 of text.txt and ``<file>-L12``
 line 12 of another text of the version.
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from tos_kb.answer.decision import NOT_ARCHIVED, SEE_KINDS
 from tos_kb.records import conditions as cond
 from tos_kb.records.dates import Interval
 from tos_kb.records.loader import VersionEntry
-from tos_kb.records.models import Governance, Precondition, Rule
+from tos_kb.records.models import Governance, Precondition, Rule, SeeQuote
 
 from . import paths
 from .context import Site
@@ -38,15 +40,33 @@ def anchor_for_rule(index: int) -> str:
     return f"q-{index}"
 
 
+def anchor_for_see(owner: str, index: int) -> str:
+    """Anchor of a further quote (``see``) of the rule or precondition anchored at ``owner``."""
+    return f"{owner}-see-{index}"
+
+
 def find_rule(entry: VersionEntry, citation: dict) -> str | None:
-    """The anchor of the rule or precondition a citation points at, if it can be found."""
+    """The anchor of the rule, precondition or further quote a citation points at, if found."""
+    quote = citation.get("quote")
+    if citation.get("kind") in SEE_KINDS:
+        owners: list[tuple[str, list[SeeQuote]]] = [
+            (anchor_for_rule(i), r.see)
+            for i, r in enumerate(entry.record.rules)
+            if r.action == citation.get("action")
+        ]
+        owners += [(f"qp-{i}", p.see) for i, p in enumerate(entry.record.preconditions)]
+        for owner, see in owners:
+            for j, further in enumerate(see):
+                if further.quote == quote:
+                    return anchor_for_see(owner, j)
+        return None
     if citation.get("kind") == "precondition":
         for i, pre in enumerate(entry.record.preconditions):
-            if pre.quote == citation.get("quote"):
+            if pre.quote == quote:
                 return f"qp-{i}"
         return None
     for i, rule in enumerate(entry.record.rules):
-        if rule.quote == citation.get("quote") and rule.action == citation.get("action"):
+        if rule.quote == quote and rule.action == citation.get("action"):
             return anchor_for_rule(i)
     return None
 
@@ -66,6 +86,14 @@ def _quotes_by_file(site: Site, key: str, entry: VersionEntry) -> dict[str, list
             )
     for i, pre in enumerate(entry.record.preconditions):
         by_file.setdefault(pre.quote_file or TEXT_FILE, []).append(Quote(f"qp-{i}", pre.quote))
+    owners = [(anchor_for_rule(i), r.see) for i, r in enumerate(entry.record.rules)]
+    owners += [(f"qp-{i}", p.see) for i, p in enumerate(entry.record.preconditions)]
+    for owner, see in owners:
+        for j, further in enumerate(see):
+            if further.quote:
+                by_file.setdefault(further.quote_file or TEXT_FILE, []).append(
+                    Quote(anchor_for_see(owner, j), further.quote)
+                )
     for ev in site.evidence.get(key, []):
         by_file.setdefault(ev.quote_file or TEXT_FILE, []).append(Quote(f"qe-{ev.index}", ev.quote))
     return by_file
@@ -318,6 +346,26 @@ def _quote_block(quote: str | None, anchor: str, found: set[str]) -> str:
     return f'<blockquote class="tk-quote">{esc(quote)}</blockquote>{where}'
 
 
+def _see(owner: str, see: list[SeeQuote], found: set[str]) -> str:
+    """A rule's or precondition's further quotes: what each decides, and the words."""
+    if not see:
+        return ""
+    items = "".join(
+        f'<li><span class="tk-see-kind">{esc(SEE_KINDS[s.kind])}</span>'
+        + (f' <span class="tk-section">§ {esc(s.section)}</span>' if s.section else "")
+        + f": {esc(s.why)}"
+        + (
+            _quote_block(s.quote, anchor_for_see(owner, j), found)
+            if s.quote
+            else f'<p class="tk-note">Not in the archived text: {esc(NOT_ARCHIVED)}.</p>'
+        )
+        + (f'<p class="tk-note">Quoted from {code(s.quote_file)}.</p>' if s.quote_file else "")
+        + "</li>"
+        for j, s in enumerate(see)
+    )
+    return f'<ul class="tk-see">{items}</ul>'
+
+
 def _rule(i: int, rule: Rule, found: set[str], when_text: str | None) -> str:
     when = f"if {when_text}" if when_text else "always"
     obligations = "".join(f"<li>{esc(o)}</li>" for o in rule.obligations)
@@ -328,6 +376,7 @@ def _rule(i: int, rule: Rule, found: set[str], when_text: str | None) -> str:
         + (f' <span class="tk-section">§ {esc(rule.section)}</span>' if rule.section else "")
         + f' <a class="tk-permalink" href="#rule-{i}" aria-label="link to this rule">#</a></p>',
         _quote_block(rule.quote, anchor_for_rule(i), found),
+        _see(anchor_for_rule(i), rule.see, found),
         f'<p class="tk-condition">Turns on: {esc(rule.condition)}</p>' if rule.condition else "",
         f'<p>Obligations:</p><ul class="tk-obligations">{obligations}</ul>' if obligations else "",
         paragraphs(rule.note),
@@ -346,6 +395,7 @@ def _precondition(i: int, pre: Precondition, found: set[str], unless: str) -> st
         + (f' <span class="tk-section">§ {esc(pre.section)}</span>' if pre.section else "")
         + "</p>",
         _quote_block(pre.quote, f"qp-{i}", found),
+        _see(f"qp-{i}", pre.see, found),
         paragraphs(pre.note),
         "</section>",
     ]
