@@ -257,12 +257,14 @@ def test_edit_links_point_at_source_data(public: Path) -> None:
 
 
 def test_changes_log_lists_every_event(public: Path, shipped: tos_kb.KnowledgeBase) -> None:
-    """The change log has one filterable row per change event."""
+    """The change log has one filterable card per event, rewordings hidden until asked for."""
     log = (public / "changes" / "index.html").read_text("utf-8")
-    rows = re.findall(r'<tr data-direction="([a-z]+)" data-kind="([a-z]+)">', log)
-    events = shipped.changes()
+    rows = re.findall(r'<li class="tk-event" data-direction="([a-z]+)" data-kind="([a-z]+)"', log)
+    events = shipped.changes(include_reworded=True)
     assert len(rows) == len(events)
     assert sorted(d for d, _ in rows) == sorted(e.direction.value for e in events)
+    hidden = re.findall(r'<li class="tk-event" data-direction="([a-z]+)"[^>]* hidden>', log)
+    assert hidden and set(hidden) == {"reworded"}
 
 
 def test_charts_use_theme_colours(public: Path) -> None:

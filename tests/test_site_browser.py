@@ -148,14 +148,16 @@ def test_pages_and_ask_in_chromium(browser: Any, server: str) -> None:
     errors.append(("diff", console_errors(browser)))
 
     open_page(browser, server + "changes/", "changes")
-    total = len(browser.find_elements(By.CSS_SELECTOR, "#tk-changes-log tbody tr"))
+    count = "return document.querySelectorAll('#tk-changes-log li:not([hidden])').length"
+    total = browser.execute_script(count)
+    assert total == len(kb.changes()), "rewordings are hidden until asked for"
     box = browser.find_element(By.CSS_SELECTOR, "input[name=direction][value=tightened]")
     box.click()
-    shown = browser.execute_script(
-        "return document.querySelectorAll('#tk-changes-log tbody tr:not([hidden])').length"
-    )
     tightened = sum(1 for e in kb.changes() if e.direction.value == "tightened")
-    assert shown == total - tightened
+    assert browser.execute_script(count) == total - tightened
+    browser.find_element(By.CSS_SELECTOR, "input[name=direction][value=reworded]").click()
+    reworded = sum(1 for e in kb.changes(include_reworded=True) if e.direction.value == "reworded")
+    assert browser.execute_script(count) == total - tightened + reworded
     errors.append(("changes", console_errors(browser)))
 
     open_page(browser, server + "ask/", "ask-form")

@@ -64,7 +64,7 @@
     if (!form) return;
     var table = document.getElementById(form.getAttribute("data-target"));
     if (!table) return;
-    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
+    var rows = Array.prototype.slice.call(table.querySelectorAll("[data-direction]"));
     var output = form.querySelector("output");
     function apply() {
       var wanted = {};

@@ -46,41 +46,43 @@ def actions_html(e: ChangeEvent) -> str:
     )
 
 
-def rows_html(site: Site, src: str, events: list[ChangeEvent]) -> str:
-    """Table rows for events (newest first is the caller's choice): one row per event."""
-    rows = []
-    for e in events:
-        rows.append(
-            f'<tr data-direction="{esc(e.direction.value)}" data-kind="{esc(e.kind)}">'
-            f"<td>{esc(e.on.isoformat())}</td><td>{badge(e.direction.value, 'd')}</td>"
-            f"<td>{esc(e.kind)}</td>"
-            f"<td>{scope_link(site, src, e)}</td><td>{event_link(site, src, e)}</td>"
-            f"<td><p>{esc(e.summary)}</p>{actions_html(e)}</td></tr>"
-        )
-    return "".join(rows)
-
-
-def events_table(site: Site, src: str, events: list[ChangeEvent], table_id: str = "") -> str:
-    """The events as a table."""
-    ident = f' id="{esc(table_id)}"' if table_id else ""
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in ("Date", "Direction", "Kind", "Subject or document", "Change", "What changed")
+def event_item(site: Site, src: str, e: ChangeEvent) -> str:
+    """One event as a card: day, direction, what it is about, its sentence, then each action."""
+    actions = (
+        f'<details class="tk-details"><summary>Each action ({len(e.actions)})</summary>'
+        f"{actions_html(e)}</details>"
+        if e.actions
+        else ""
     )
     return (
-        f'<div class="tk-table tk-scroll tk-changes"><table{ident}>'
-        f"<thead><tr>{head}</tr></thead><tbody>{rows_html(site, src, events)}</tbody>"
-        "</table></div>"
+        f'<li class="tk-event" data-direction="{esc(e.direction.value)}" '
+        f'data-kind="{esc(e.kind)}"{" hidden" if e.direction.value == "reworded" else ""}>'
+        f'<p class="tk-event-head"><time datetime="{esc(e.on.isoformat())}">'
+        f"{esc(e.on.isoformat())}</time> {badge(e.direction.value, 'd')} "
+        f'{scope_link(site, src, e)} <span class="tk-kind">{esc(e.kind)}</span></p>'
+        f'<p class="tk-event-summary">{esc(e.summary)}</p>'
+        f'<p class="tk-event-link">{event_link(site, src, e)}</p>{actions}</li>'
+    )
+
+
+def events_list(site: Site, src: str, events: list[ChangeEvent], list_id: str = "") -> str:
+    """The events as a list of cards that fits a column at any width."""
+    ident = f' id="{esc(list_id)}"' if list_id else ""
+    return (
+        f'<ol class="tk-events"{ident}>'
+        + "".join(event_item(site, src, e) for e in events)
+        + "</ol>"
     )
 
 
 def page(site: Site) -> PageSource:
-    """The change log page."""
-    events = list(reversed(site.changes))
+    """The change log page: every event, rewordings behind a toggle."""
+    events = list(reversed(site.kb.changes(include_reworded=True)))
     out = PageSource(SRC, "Changes")
     counts = {d: sum(1 for e in events if e.direction.value == d) for d in DIRECTIONS}
     boxes = "".join(
-        f'<label class="tk-filter"><input type="checkbox" name="direction" value="{d}" checked> '
+        f'<label class="tk-filter"><input type="checkbox" name="direction" value="{d}"'
+        f"{'' if d == 'reworded' else ' checked'}> "
         f'{badge(d, "d")} <span class="tk-count">{counts[d]}</span></label>'
         for d in DIRECTIONS
         if counts[d]
@@ -90,12 +92,10 @@ def page(site: Site) -> PageSource:
     feed = site.href(SRC, "feed.xml")
     out.html(
         "<p>Every change of an answer in the archive, newest first, one per day and subject or "
-        "document: a new version of a document (<em>version</em>) or a document replaced by its "
-        "successor (<em>succession</em>), each text compared on its own; or a subject governed "
-        "by different documents (<em>governance</em>), compared as the Ask page answers. "
-        "Directions are computed by evaluating both sides over every relevant combination of "
-        "facts; each sentence states one combination under which the answer moved. "
-        "Rewordings that move no answer are left out. "
+        "document, each in one sentence. A <em>version</em> or <em>succession</em> compares one "
+        "document's texts on their own; a <em>governance</em> change compares a subject's "
+        "answers as the Ask page gives them. Rewordings that move no answer are hidden; tick "
+        "<em>reworded</em> to show them. "
         f'Also as an <a href="{esc(feed)}">Atom feed</a> and in the '
         f'<a href="{esc(site.href(SRC, "export.md"))}">JSON export</a>.</p>'
         f'<form class="tk-changes-filter" id="tk-changes-filter" data-target="tk-changes-log">'
@@ -106,5 +106,5 @@ def page(site: Site) -> PageSource:
         'placeholder="subject, document or action"></label>'
         '<output class="tk-shown" name="shown"></output></fieldset></form>'
     )
-    out.html(events_table(site, SRC, events, "tk-changes-log"))
+    out.html(events_list(site, SRC, events, "tk-changes-log"))
     return out
