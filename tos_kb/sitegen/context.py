@@ -80,6 +80,17 @@ class Site:
         return self.kb.changes()
 
     @cached_property
+    def events_by_pair(self) -> dict[tuple[str, str], ChangeEvent]:
+        """Each document event (rewordings included) by its (old, new) versions."""
+        return {
+            (e.old, e.new): e for e in self.kb.changes(include_reworded=True) if e.subject is None
+        }
+
+    def event_of(self, pair: Pair) -> ChangeEvent | None:
+        """The change event a change page shows, if the versions' answers or words moved."""
+        return self.events_by_pair.get((pair.old, pair.new))
+
+    @cached_property
     def pairs(self) -> list[Pair]:
         """Every change page: consecutive versions of each document, then successions."""
         found: list[Pair] = []

@@ -13,6 +13,7 @@ asks ``rule_changes`` and ``textdiff`` directly and checks quotes exactly.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from tos_kb.diff.render import to_html
 from tos_kb.diff.rules import ActionChange, Direction, Witness
@@ -109,7 +110,10 @@ def change_page(site: Site, pair: Pair) -> PageSource:
         if pair.kind == "version"
         else ("A successor document (the next generation of the text)")
     )
+    event = site.event_of(pair)
+    summary = event.summary if event is not None else f"{what}: {direction.value}."
     page.html(
+        f'<p class="tk-change-summary">{esc(summary)}</p>'
         f"<p>{badge(direction.value, 'd')} {esc(what)}, in force from "
         f"{esc(pair.on.isoformat())}.</p>"
         "<p>From "
@@ -118,10 +122,46 @@ def change_page(site: Site, pair: Pair) -> PageSource:
         + link(site.href(src, paths.version(pair.new)), pair.new)
         + ".</p>"
     )
+    if event is not None and event.actions:
+        _in_words(page, site, pair, event)
     _rule_changes(page, site, pair)
     _quotes(page, site, pair)
     _text_changes(page, site, pair)
     return page
+
+
+def _section(section: str | None) -> str:
+    return f"§{section} " if section else ""
+
+
+def _deciding_quotes(site: Site, key: str, action: str) -> str:
+    """The quotes a version's rules on ``action`` rest on, with their sections."""
+    rules = site.kb.index.versions[key].rules.get(action, [])
+    items = "".join(
+        f"<li>{badge(r.verdict.value)} {esc(_section(r.citation.section))}"
+        f'<span class="tk-quote-inline">{esc(r.quote)}</span></li>'
+        for r in rules
+        if r.quote
+    )
+    return f"<ul>{items}</ul>" if items else "<p><em>no quote: the text is silent here</em></p>"
+
+
+def _in_words(page: PageSource, site: Site, pair: Pair, event: Any) -> None:
+    """Each action's change in one sentence, then its deciding quotes, old and new side by side."""
+    page.heading(2, "What changed", "summary")
+    blocks = []
+    for change in event.actions:
+        blocks.append(
+            f'<section class="tk-action-change"><p>{badge(change.direction.value, "d")} '
+            f"{esc(change.summary)}</p>"
+            '<div class="tk-side-by-side">'
+            f'<div><p class="tk-side">Before: {esc(pair.old)}</p>'
+            f"{_deciding_quotes(site, pair.old, change.action)}</div>"
+            f'<div><p class="tk-side">After: {esc(pair.new)}</p>'
+            f"{_deciding_quotes(site, pair.new, change.action)}</div>"
+            "</div></section>"
+        )
+    page.html("".join(blocks))
 
 
 def _rule_changes(page: PageSource, site: Site, pair: Pair) -> None:
