@@ -491,3 +491,29 @@ def test_coverage_lists_the_days_an_excerpt_leaves_unknown(public: Path) -> None
         assert kb.ask(subject, action, on=start).unknown_reason == "excerpt-does-not-cover"
     page = (public / "coverage" / "index.html").read_text("utf-8")
     assert 'id="excerpts"' in page
+
+
+def test_every_change_page_opens_with_its_summary(public: Path) -> None:
+    """The first paragraph of each change page is the change's sentence in plain words."""
+    pages = list((public / "changes").rglob("index.html"))
+    pages = [p for p in pages if p.parent != public / "changes"]
+    assert pages
+    for page in pages:
+        text = page.read_text("utf-8")
+        article = text.split('<article class="md-content__inner md-typeset">', 1)[1]
+        first = re.search(r"<p[^>]*>(.*?)</p>", article, re.S)
+        assert first and 'class="tk-change-summary"' in first.group(0), page
+        sentence = html.unescape(re.sub(r"<[^>]+>", "", first.group(1))).strip()
+        assert sentence.endswith(".") and len(sentence.split()) >= 5, (page, sentence)
+
+
+def test_provider_pages_tell_their_story(public: Path) -> None:
+    """Each provider page carries kb.story: its coverage and every change, with the sentences."""
+    kb = tos_kb.load()
+    told = kb.story("openai")
+    page = page_file(public, paths.provider("openai")).read_text("utf-8")
+    assert 'id="story"' in page
+    text = html.unescape(page)
+    assert told.chapters
+    for chapter in told.chapters:
+        assert chapter.event.summary in text

@@ -148,7 +148,7 @@ def test_pages_and_ask_in_chromium(browser: Any, server: str) -> None:
     errors.append(("diff", console_errors(browser)))
 
     open_page(browser, server + "changes/", "changes")
-    count = "return document.querySelectorAll('#tk-changes-log li:not([hidden])').length"
+    count = "return document.querySelectorAll('#tk-changes-log > li:not([hidden])').length"
     total = browser.execute_script(count)
     assert total == len(kb.changes()), "rewordings are hidden until asked for"
     box = browser.find_element(By.CSS_SELECTOR, "input[name=direction][value=tightened]")

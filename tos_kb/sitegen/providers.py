@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from . import paths
 from .context import Site
-from .markup import PageSource, esc, ext_link, link, paragraphs, table
+from .markup import PageSource, badge, esc, ext_link, link, paragraphs, table
 
 
 def pages(site: Site) -> Iterator[PageSource]:
@@ -98,4 +99,47 @@ def provider_page(site: Site, provider_id: str) -> PageSource:
                 ],
             )
         )
+    page.heading(2, "The story of its terms", "story")
+    page.html(story_html(site, src, provider_id))
     return page
+
+
+def _cited(site: Site, src: str, citations: tuple[Any, ...]) -> str:
+    items = "".join(
+        "<li>"
+        + link(
+            site.href(src, paths.version(c.key)), c.key + (f" §{c.section}" if c.section else "")
+        )
+        + (f': <span class="tk-quote-inline">{esc(c.quote)}</span>' if c.quote else "")
+        + "</li>"
+        for c in citations
+    )
+    return f"<ul>{items}</ul>" if items else "<p><em>no quote</em></p>"
+
+
+def story_html(site: Site, src: str, provider_id: str) -> str:
+    """``kb.story`` of a provider: what the archive covers, then each change with its quotes."""
+    try:
+        told = site.kb.story(provider_id)
+    except ValueError:
+        return "<p>No subject of this provider has a story here.</p>"
+    out = [paragraphs(" ".join(told.coverage))]
+    if not told.chapters:
+        out.append("<p>Nothing tightened or loosened in the archive.</p>")
+    for chapter in told.chapters:
+        e = chapter.event
+        out.append(
+            f'<section class="tk-story-event"><h3>{esc(e.on.isoformat())} '
+            f"{badge(e.direction.value, 'd')}</h3><p>{esc(e.summary)}</p>"
+        )
+        for passage in chapter.passages:
+            out.append("<ul>" + "".join(f"<li>{esc(t)}</li>" for t in passage.summaries) + "</ul>")
+            if passage.before or passage.after:
+                out.append(
+                    '<div class="tk-side-by-side">'
+                    f'<div><p class="tk-side">Before</p>{_cited(site, src, passage.before)}</div>'
+                    f'<div><p class="tk-side">After</p>{_cited(site, src, passage.after)}</div>'
+                    "</div>"
+                )
+        out.append("</section>")
+    return "".join(out)
