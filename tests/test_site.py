@@ -188,6 +188,10 @@ def test_published_texts_match_their_hashes(public: Path, shipped: tos_kb.Knowle
         published = public / paths.version_text(key)
         assert hashlib.sha256(published.read_bytes()).hexdigest() == record.sha256, key
         assert record.sha256 in page_file(public, paths.version(key)).read_text(encoding="utf-8")
+        for extra in record.also:
+            served = public / paths.version_text(key, extra.file)
+            assert hashlib.sha256(served.read_bytes()).hexdigest() == extra.sha256, extra.file
+            assert served.suffix == ".txt", "a verbatim text is served as it is, never rendered"
 
 
 def test_feed_is_valid_atom(public: Path, shipped: tos_kb.KnowledgeBase) -> None:

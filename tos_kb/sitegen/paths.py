@@ -32,9 +32,14 @@ def version(key: str) -> str:
 
 
 def version_text(key: str, name: str = "text.txt") -> str:
-    """Source path of a version's verbatim text, published as a plain-text file."""
+    """Source path of a version's verbatim text, published as a plain-text file.
+
+    A text kept as ``.md`` (an Open Terms Archive capture) is published with ``.txt``
+    added, so the site serves it as it is instead of rendering it as a page.
+    """
     doc, ver = key.split("@", 1)
-    return f"documents/{doc}/{ver}/{name}"
+    published = f"{name}.txt" if name.endswith(".md") else name
+    return f"documents/{doc}/{ver}/{published}"
 
 
 def change(old: str, new: str) -> str:
