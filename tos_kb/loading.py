@@ -9,7 +9,6 @@ records themselves.
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 from tos_kb._version import __version__
@@ -91,16 +90,13 @@ def packaged_index() -> Index | None:
     so no writable cache is needed (a read-only home works).
     """
     try:
-        with open(PACKAGED / PACKAGED_INDEX, "rb") as handle:
-            version, index = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return cache.loads((PACKAGED / PACKAGED_INDEX).read_bytes(), __version__)
+    except (OSError, cache.CacheError):
         return None
-    return index if version == __version__ and isinstance(index, Index) else None
 
 
 def write_packaged_index(folder: Path, index: Index) -> Path:
     """Store ``index`` for an installed package (used by the build)."""
     path = folder / PACKAGED_INDEX
-    with open(path, "wb") as handle:
-        pickle.dump((__version__, index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    path.write_bytes(cache.dumps(index, __version__))
     return path

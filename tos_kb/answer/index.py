@@ -19,6 +19,7 @@ from tos_kb.answer.decision import Citation
 from tos_kb.answer.evaluate import CompiledPrecondition, CompiledRule, Outcome, evaluate_version
 from tos_kb.answer.factspace import OTHER_STUDENT
 from tos_kb.answer.shelf import Shelf
+from tos_kb.errors import UnknownNameError
 from tos_kb.records import conditions as cond
 from tos_kb.records.dates import Interval, fuzzy_start
 from tos_kb.records.facts import FactValueError, check_value
@@ -39,10 +40,6 @@ __all__ = [
     "Index",
     "UnknownNameError",
 ]
-
-
-class UnknownNameError(ValueError):
-    """A subject, action, fact or version name the knowledge base does not know."""
 
 
 def unknown_name(what: str, name: str, valid: Iterable[str]) -> UnknownNameError:

@@ -14,6 +14,8 @@ from pathlib import PurePosixPath
 
 import git
 
+from tos_kb.errors import TosKbError
+
 RECORD = "record.yaml"
 DOCUMENT = "document.yaml"
 PROVIDER = "provider.yaml"
@@ -43,7 +45,7 @@ class Change:
     mode_changed: bool = False
 
 
-class BaseError(ValueError):
+class BaseError(TosKbError):
     """A base revision the review cannot compare with, said plainly."""
 
 

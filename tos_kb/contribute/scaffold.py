@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from tos_kb.errors import TosKbError
 from tos_kb.records.dates import VERSION_ID_HELP, VERSION_ID_RE
 from tos_kb.records.loader import RECORD_FILE, TEXT_FILE, load_archive
 from tos_kb.records.models import DOCUMENT_ID_PATTERN
@@ -58,7 +59,7 @@ _RULE = """\
 """
 
 
-class ScaffoldError(ValueError):
+class ScaffoldError(TosKbError):
     """A reference or text that cannot be scaffolded; nothing was written."""
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import git
 
+from tos_kb.errors import TosKbError
+
 FIRST, CHANGE, UPGRADE = "first-record", "change", "technical-upgrade"
 _KINDS = (
     ("First record of ", FIRST),
@@ -29,7 +31,7 @@ _SHAPE_SAMPLE = 200
 """Commits read to decide that a repository is OTA-shaped (its newest ones)."""
 
 
-class OtaError(ValueError):
+class OtaError(TosKbError):
     """Input that is not an OTA versions repository, or not one that records a document."""
 
 

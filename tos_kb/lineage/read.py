@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from tos_kb.errors import TosKbError
 from tos_kb.lineage import manifest as m
 from tos_kb.records.facts import FactValueError, check_value
 from tos_kb.records.loader import validation_problems
@@ -33,7 +34,7 @@ MANIFEST_FIELDS = sorted(
 )
 
 
-class ManifestError(ValueError):
+class ManifestError(TosKbError):
     """A manifest that cannot be checked; carries every problem found in it."""
 
     def __init__(self, problems: list[Problem]):

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from tos_kb.errors import FactValueError
 from tos_kb.records.vocab import FactLike, FactType
 
 TRUE_WORDS = ("true", "yes", "1")
 FALSE_WORDS = ("false", "no", "0")
-
-
-class FactValueError(ValueError):
-    """A fact given with a value of the wrong type."""
 
 
 def type_phrase(spec: FactLike) -> str:

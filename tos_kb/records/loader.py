@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from tos_kb.records import models
+from tos_kb.errors import ArchiveFileError
+from tos_kb.records import files, models
 from tos_kb.records.conditions import ConditionError
 from tos_kb.records.problems import Problem, did_you_mean, relative
 from tos_kb.records.yamlsafe import Located, YamlError, read_yaml
@@ -49,6 +50,7 @@ class VersionEntry:
     record: models.VersionRecord
     folder: Path
     source: Located
+    root: Path | None = None  # the archive's root: no link below it is followed
 
     @property
     def key(self) -> str:
@@ -60,8 +62,16 @@ class VersionEntry:
         return self.folder / (name or TEXT_FILE)
 
     def read_text(self, name: str | None = None) -> str:
-        """The verbatim text (UTF-8), read from disk each time it is asked for."""
-        return self.text_path(name).read_text(encoding="utf-8")
+        """The verbatim text (UTF-8), read from disk each time it is asked for.
+
+        A link, a FIFO, a device or a file over the size limit raises
+        :class:`~tos_kb.errors.ArchiveFileError` (see :mod:`tos_kb.records.files`).
+        """
+        return files.read_text(self.text_path(name), self.root)
+
+    def read_bytes(self, name: str | None = None) -> bytes:
+        """The verbatim text's bytes, read as :meth:`read_text` reads them."""
+        return files.read_bytes(self.text_path(name), self.root)
 
 
 @dataclass
@@ -81,6 +91,8 @@ class Archive:
     problems: list[Problem] = field(default_factory=list)
     # records the schema rejected, kept raw so the other checks still run on them
     rejected: list[tuple[Path, Located]] = field(default_factory=list)
+    # entries that are not regular files (links, FIFOs...), reported once by the scan
+    special: set[Path] = field(default_factory=set)
 
     def entry(self, key: str) -> VersionEntry:
         """A version by ``provider/document@version``; ``KeyError`` when it is not archived."""
@@ -153,6 +165,7 @@ def _show(value: Any, limit: int = 80) -> str:
 
 
 PLACEHOLDER = "TODO"
+_FILE_HINT = "replace it with a regular file holding the content, or remove it"
 
 
 def _placeholders(archive: Archive, path: Path, located: Located) -> None:
@@ -180,7 +193,11 @@ def _placeholders(archive: Archive, path: Path, located: Located) -> None:
 
 def _read(archive: Archive, path: Path) -> Located | None:
     try:
-        located = read_yaml(path)
+        located = read_yaml(path, archive.root)
+    except ArchiveFileError as exc:
+        if path not in archive.special:
+            archive.add(path, str(exc), code="file")
+        return None
     except YamlError as exc:
         archive.problems.append(
             Problem(
@@ -349,6 +366,9 @@ def load_archive(root: Path | str) -> Archive:
             )
         )
         return archive
+    for path, why in files.scan(root):
+        archive.special.add(path)
+        archive.add(path, why, code="file", hint=_FILE_HINT)
     vocab = root / VOCABULARY_DIR
     archive.actions = _index(
         archive,
@@ -368,7 +388,7 @@ def load_archive(root: Path | str) -> Archive:
         vocab / "document-kinds.yaml",
         "document kind",
     )
-    for path in sorted((root / SUBJECTS_DIR).glob("*.yaml")):
+    for path in files.files(root / SUBJECTS_DIR, ".yaml"):
         subject, located = _read_one(archive, models.Subject, path)
         if subject is None or located is None:
             continue
@@ -386,12 +406,12 @@ def load_archive(root: Path | str) -> Archive:
         archive.subjects[subject.id] = subject
         archive.sources[f"subject:{subject.id}"] = (path, located)
     mapping_path = root / OTA_MAPPING_FILE
-    if mapping_path.exists():
+    if files.exists(mapping_path):
         mapping, located = _read_one(archive, models.OtaMapping, mapping_path)
         archive.ota_mapping = mapping
         if located is not None:
             archive.sources["ota-mapping"] = (mapping_path, located)
-    for provider_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+    for provider_dir in files.folders(root):
         if provider_dir.name in RESERVED_DIRS or provider_dir.name.startswith("."):
             continue
         _load_provider(archive, provider_dir)
@@ -400,7 +420,7 @@ def load_archive(root: Path | str) -> Archive:
 
 def _load_provider(archive: Archive, folder: Path) -> None:
     path = folder / PROVIDER_FILE
-    if not path.exists():
+    if not files.exists(path):
         archive.add(path, "missing provider.yaml", hint="every provider folder needs one")
     else:
         provider, located = _read_one(archive, models.Provider, path)
@@ -415,14 +435,14 @@ def _load_provider(archive: Archive, folder: Path) -> None:
                     allowed=folder.name,
                 )
             archive.providers[folder.name] = provider
-    for doc_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for doc_dir in files.folders(folder):
         _load_document(archive, doc_dir)
 
 
 def _load_document(archive: Archive, folder: Path) -> None:
     doc_id = f"{folder.parent.name}/{folder.name}"
     path = folder / DOCUMENT_FILE
-    if not path.exists():
+    if not files.exists(path):
         archive.add(path, "missing document.yaml", hint="every document folder needs one")
     else:
         document, located = _read_one(archive, models.Document, path)
@@ -439,7 +459,7 @@ def _load_document(archive: Archive, folder: Path) -> None:
             archive.documents[doc_id] = document
             archive.sources[f"document:{doc_id}"] = (path, located)
     entries: list[VersionEntry] = []
-    for version_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for version_dir in files.folders(folder):
         entry = _load_version(archive, doc_id, version_dir)
         if entry is not None:
             entries.append(entry)
@@ -448,7 +468,7 @@ def _load_document(archive: Archive, folder: Path) -> None:
 
 def _load_version(archive: Archive, doc_id: str, folder: Path) -> VersionEntry | None:
     path = folder / RECORD_FILE
-    if not path.exists():
+    if not files.exists(path):
         archive.add(
             path, "missing record.yaml", hint=f"create it with: tos-kb new {doc_id}@{folder.name}"
         )
@@ -477,7 +497,7 @@ def _load_version(archive: Archive, doc_id: str, folder: Path) -> VersionEntry |
             found=record.version,
             allowed=folder.name,
         )
-    entry = VersionEntry(record=record, folder=folder, source=located)
+    entry = VersionEntry(record=record, folder=folder, source=located, root=archive.root)
     archive.sources[f"version:{entry.key}"] = (path, located)
     return entry
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tos_kb.errors import TosKbError
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -69,7 +71,7 @@ def relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-class KnowledgeBaseError(Exception):
+class KnowledgeBaseError(TosKbError):
     """Raised by ``load()`` when the knowledge base has problems; carries all of them."""
 
     def __init__(self, problems: list[Problem]):

@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tos_kb.errors import ArchiveFileError
 from tos_kb.records import conditions as cond
+from tos_kb.records import files
 from tos_kb.records.crossrefs import unanswered
 from tos_kb.records.dates import UNKNOWN, fuzzy_start, version_date_part
 from tos_kb.records.facts import accepts, wrong_type
@@ -57,8 +59,8 @@ def check_texts(archive: Archive) -> list[Problem]:
         path = entry.text_path(name)
         if path not in texts:
             try:
-                texts[path] = NormalisedText(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError):
+                texts[path] = NormalisedText(entry.read_text(name))
+            except (OSError, UnicodeDecodeError, ArchiveFileError):
                 texts[path] = None
         return texts[path]
 
@@ -406,8 +408,8 @@ def _check_rejected_texts(archive: Archive) -> None:
         data = located.data if isinstance(located.data, dict) else {}
         text_path = path.parent / TEXT_FILE
         try:
-            raw = text_path.read_bytes()
-        except OSError:
+            raw = files.read_bytes(text_path, archive.root)
+        except (OSError, ArchiveFileError):
             continue
         expected = data.get("sha256")
         actual = hashlib.sha256(raw).hexdigest()
@@ -531,7 +533,11 @@ def _check_hashes(archive: Archive, entry: VersionEntry) -> None:
     for name, expected, loc in entry.record.texts():
         text_path = entry.text_path(name)
         try:
-            data = text_path.read_bytes()
+            data = entry.read_bytes(name)
+        except ArchiveFileError as exc:
+            if text_path not in archive.special:
+                archive.add(path, f"{name}: {exc}", entry.source, loc, code="file")
+            continue
         except OSError:
             archive.add(
                 path,

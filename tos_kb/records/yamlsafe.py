@@ -6,6 +6,11 @@ implicit typing), and forgets where each value stood. Here duplicate keys are
 errors, only ``true``/``false`` are booleans, dates stay strings (validated
 later, explicitly), and every value's line and column is kept for error
 messages.
+
+Limits that data can reach: nesting deeper than :data:`MAX_DEPTH` levels
+and integers longer than :data:`MAX_DIGITS` digits are errors at their line
+(records are a few levels deep and hold small numbers), so no record can
+exhaust the interpreter's recursion or its integer conversion.
 """
 
 from __future__ import annotations
@@ -17,12 +22,16 @@ from typing import Any
 
 import yaml
 
+from tos_kb.records.files import read_text
+
 try:  # libyaml's composer is several times faster; fall back to pure Python.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 Path_ = tuple[str | int, ...]
+MAX_DEPTH = 64
+MAX_DIGITS = 30
 
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
@@ -81,6 +90,14 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if _BOOL_RE.match(value):
         return value.lower() == "true"
     if _INT_RE.match(value):
+        digits = value.replace("_", "").lstrip("+-")
+        if len(digits) > MAX_DIGITS:
+            raise YamlError(
+                f"a number of {len(digits)} digits; numbers in records have at most "
+                f"{MAX_DIGITS} digits",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
         return int(value.replace("_", ""))
     if _FLOAT_RE.match(value):
         return float(value.replace("_", ""))
@@ -103,6 +120,12 @@ def _convert(
     seen: set[int] | None = None,
 ) -> Any:
     seen = set() if seen is None else seen
+    if len(path) > MAX_DEPTH:
+        raise YamlError(
+            f"nested deeper than {MAX_DEPTH} levels; records are only a few levels deep",
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+        )
     if id(node) in seen:
         raise YamlError(
             "anchors and aliases (&name, *name) are not allowed in records; write each value out",
@@ -155,6 +178,9 @@ def parse_yaml(text: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         problem = exc.problem or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own limit, deeper than ours
+            problem = f"nested deeper than {MAX_DEPTH} levels; records are only a few levels deep"
+            raise YamlError(problem, mark.line + 1 if mark else None) from None
         raise YamlError(
             f"YAML syntax: {problem}",
             mark.line + 1 if mark else None,
@@ -162,6 +188,10 @@ def parse_yaml(text: str) -> Located:
         ) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML syntax: {exc}") from None
+    except RecursionError:  # the pure-Python composer, without libyaml
+        raise YamlError(
+            f"nested deeper than {MAX_DEPTH} levels; records are only a few levels deep"
+        ) from None
     positions: dict[Path_, tuple[int, int]] = {}
     if node is None:
         return Located(None, positions)
@@ -170,10 +200,14 @@ def parse_yaml(text: str) -> Located:
     return Located(_convert(node, (), positions), positions)
 
 
-def read_yaml(path: Path) -> Located:
-    """Read and parse a YAML file; undecodable bytes are a YamlError too."""
+def read_yaml(path: Path, root: Path | None = None) -> Located:
+    """Read and parse a YAML file under ``root`` (see :func:`~tos_kb.records.files.read_text`).
+
+    Undecodable bytes are a YamlError too; a link, a FIFO, a device or a file
+    over the size limit is an :class:`~tos_kb.errors.ArchiveFileError`.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, root)
     except UnicodeDecodeError as exc:
         raise YamlError(f"the file is not UTF-8 text ({exc.reason})") from None
     return parse_yaml(text)

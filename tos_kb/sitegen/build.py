@@ -63,8 +63,11 @@ def static_files(site: Site, site_url: str) -> Iterator[tuple[str, str | bytes]]
         entry = site.kb.version(key)
         for name in ["text.txt", *(a.file for a in record.also)]:
             path = entry.text_path(None if name == "text.txt" else name)
-            if path.exists():
-                yield paths.version_text(key, name), path.read_bytes()
+            if path.exists():  # read without following links, within the size limit
+                yield (
+                    paths.version_text(key, name),
+                    entry.read_bytes(None if name == "text.txt" else name),
+                )
     export = build_export(site.kb)
     yield "export/tos-kb.json", to_json(export)
     yield ask_data.INDEX_PATH, to_json(ask_data.ask_index(export))

@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from tos_kb.errors import TosKbError
+
 PACKAGE = Path(__file__).resolve().parent.parent
 PACKAGED = PACKAGE / "_archive"  # written by the build (see setup.py), never committed
 
@@ -33,7 +35,7 @@ class Located:
         return self.origin == "package"
 
 
-class NoArchiveError(FileNotFoundError):
+class NoArchiveError(FileNotFoundError, TosKbError):
     """No archive could be found: not in a checkout, not packaged, nothing named."""
 
 
