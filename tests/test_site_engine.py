@@ -280,7 +280,9 @@ const engine = new Engine(data);
 const answers = questions.map((q) => {
   const file = path.join(dir, data.names[q.subject] + ".json");
   const slice = JSON.parse(fs.readFileSync(file, "utf8"));
-  const compiled = { facts: data.compiled.facts, subjects: {}, documents: {}, versions: {} };
+  const compiled = {
+    facts: data.compiled.facts, names: data.compiled.names, subjects: {}, documents: {}, versions: {},
+  };
   for (const part of ["subjects", "documents", "versions"]) {
     Object.assign(compiled[part], slice[part]);
   }
@@ -331,3 +333,27 @@ def test_the_ask_page_slices_answer_as_the_whole_export(
     answers = json.loads(done.stdout)
     wrong = [(q, a) for q, a in zip(questions, answers, strict=True) if a != run_py(shipped, q)]
     assert not wrong, f"{len(wrong)} of {len(questions)} differ; first: {wrong[0]}"
+
+
+def test_names_as_people_type_them_agree(
+    node: str, shipped: tos_kb.KnowledgeBase, tmp_path: Path
+) -> None:
+    """Names in any case and spacing, unknown students and jurisdictions as people write them
+    are read the same way, with the same reasons, in JS."""
+    questions: list[Question] = [
+        {"subject": subject, "action": "train-on-outputs", "on": "2024-08-01", "facts": facts}
+        for subject in ("LLAMA_2", "llama 3.1", "Llama-4-Scout", "OpenAI")
+        for facts in (
+            {"student": "Llama-2"},
+            {"student": "my-llm"},
+            {"student": "mistral 7b", "jurisdiction": "EU"},
+            {"jurisdiction": "Germany"},
+            {"jurisdiction": "US", "student": "LLAMA_2"},
+            {"jurisdiction": "Rest of World"},
+        )
+    ]
+    answers = run_js(node, shipped, questions, tmp_path)
+    for question, answer in zip(questions, answers, strict=True):
+        assert answer == run_py(shipped, question), question
+    assert any("'my-llm' is not a subject here" in r for a in answers for r in a["reasons"])
+    assert any("jurisdiction 'EU' read as 'eea'" in r for a in answers for r in a["reasons"])

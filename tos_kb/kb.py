@@ -45,6 +45,7 @@ class KnowledgeBase:
         self._archive = archive
         self._release = release
         self._changes: list[ChangeEvent] | None = None
+        self.scratch: object | None = None  # a temporary checkout this KB is read from, if any
 
     @property
     def release(self) -> Release:

@@ -39,11 +39,12 @@ def load(
     folders read once, such as one commit after another).
     """
     if rev is not None:
-        from tos_kb.store.gitrev import checkout_terms, resolve_commit
+        from tos_kb.store.gitrev import checkout_terms
 
-        root = checkout_terms(rev, path)
-        kb = _compile(root, strict, origin="revision", use_cache=strict and cache_compiled)
-        return at_commit(kb, resolve_commit(rev, path))
+        checkout = checkout_terms(rev, path)
+        kb = _compile(checkout.root, strict, origin="revision", use_cache=strict and cache_compiled)
+        kb.scratch = checkout.folder  # the checkout lives as long as the knowledge base
+        return at_commit(kb, checkout.commit)
     located = locate(path)
     if located.packaged and strict:
         index = packaged_index()

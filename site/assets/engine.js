@@ -114,12 +114,14 @@
 
   // --- tos_kb/records/facts.py -------------------------------------------------------------
 
-  /* accepts */
+  /* accepts (spec.max: the largest absolute value or length, compiled) */
   function accepts(spec, value) {
     if (spec.type === "boolean") return typeof value === "boolean";
-    if (spec.type === "integer") return typeof value === "number" && Number.isInteger(value);
+    if (spec.type === "integer") {
+      return typeof value === "number" && Number.isInteger(value) && Math.abs(value) <= spec.max;
+    }
     if (spec.type === "enum") return typeof value === "string" && spec.values.indexOf(value) >= 0;
-    return typeof value === "string";
+    return typeof value === "string" && Array.from(value).length <= spec.max;
   }
 
   /* check_value (a JS number is an int when it is whole, as Python's float.is_integer()) */
@@ -284,10 +286,23 @@
     this.compiled = data.compiled;
   }
 
+  /* normal_name */
+  function normalName(name) {
+    return name.normalize("NFKC").toLowerCase().replace(/[\t\n\v\f\r _-]+/g, "");
+  }
+
+  /* Index.find_subject (compiled.names: the normal_table) */
+  Engine.prototype.findSubject = function (name) {
+    if (has(this.data.names, name)) return this.data.names[name];
+    var key = normalName(name);
+    return has(this.compiled.names, key) ? this.compiled.names[key] : null;
+  };
+
   /* Index.resolve_subject */
   Engine.prototype.resolveSubject = function (name) {
-    if (!has(this.data.names, name)) throw new AskError("unknown subject '" + name + "'");
-    return this.data.names[name];
+    var found = typeof name === "string" ? this.findSubject(name) : null;
+    if (found === null) throw new AskError("unknown subject '" + name + "'");
+    return found;
   };
 
   /* Index.check_action */
@@ -295,20 +310,30 @@
     if (!has(this.data.actions, action)) throw new AskError("unknown action '" + action + "'");
   };
 
-  /* Index.check_facts */
-  Engine.prototype.checkFacts = function (facts) {
-    var clean = {};
+  /* Index.read_facts (with read_as and not_a_subject) */
+  Engine.prototype.readFacts = function (facts) {
+    var clean = {}, notes = [], self = this;
     var specs = this.compiled.facts;
-    var names = this.data.names;
     Object.keys(facts).forEach(function (name) {
       if (!has(specs, name)) throw new AskError("unknown fact '" + name + "'");
-      var value = facts[name];
+      var spec = specs[name], value = facts[name];
       if (value === null || value === undefined) return;
-      value = checkValue(specs[name], value);
-      if (specs[name].type === "subject" && has(names, value)) value = names[value];
+      if (spec.readings && typeof value === "string" && has(spec.readings, normalName(value))) {
+        var reading = spec.readings[normalName(value)];
+        if (reading[1] !== null) {
+          notes.push(name + " " + pyRepr(value) + " read as " + pyRepr(reading[0]) + ": " + reading[1]);
+        }
+        value = reading[0];
+      }
+      value = checkValue(spec, value);
+      if (spec.type === "subject") {
+        var found = self.findSubject(value);
+        if (found === null) notes.push(pyRepr(value) + " is not a subject here: answered as another model");
+        value = found === null ? value : found;
+      }
       clean[name] = value;
     });
-    return clean;
+    return [clean, notes];
   };
 
   /* Index.documents_on */
@@ -355,8 +380,10 @@
     var subjectId = this.resolveSubject(subject);
     this.checkAction(action);
     var day = parseOn(on);
-    var given = this.checkFacts(facts || {});
-    return this.settle(subjectId, action, day, given);
+    var read = this.readFacts(facts || {});
+    var decision = this.settle(subjectId, action, day, read[0]);
+    decision.reasons = read[1].concat(decision.reasons);
+    return decision;
   };
 
   /* settle */

@@ -27,6 +27,7 @@ from tos_kb.answer.decision import Branch, Citation, Decision
 from tos_kb.answer.evaluate import Outcome, combine, to_verdict
 from tos_kb.answer.factspace import relevant_values
 from tos_kb.answer.index import CompiledGovernance, Index
+from tos_kb.errors import InputError
 from tos_kb.records import conditions as cond
 from tos_kb.records.dates import parse_day
 from tos_kb.records.timeline import DocumentTimeline, Placed
@@ -43,10 +44,11 @@ def parse_on(on: date | str) -> date:
         return on.date()
     try:
         return parse_day(on)
-    except ValueError as exc:
+    except InputError as exc:
         if "calendar" in str(exc):
-            raise ValueError(f"'on': {exc}") from None
-        raise ValueError(f"'on' must be a date written YYYY-MM-DD, found {on!r}") from None
+            raise InputError(f"'on': {exc}") from None
+        shown = repr(on) if len(repr(on)) <= 60 else repr(on)[:59] + "…"
+        raise InputError(f"'on' must be a date written YYYY-MM-DD, found {shown}") from None
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,10 @@ def ask(
     subject_id = index.resolve_subject(subject)
     index.check_action(action)
     day = parse_on(on)
-    given = index.check_facts(facts)
-    return settle(index, subject_id, action, day, given)
+    given, notes = index.read_facts(facts)
+    decision = settle(index, subject_id, action, day, given)
+    decision.reasons[:0] = notes  # how the question was read comes first
+    return decision
 
 
 def settle(
@@ -168,11 +172,12 @@ def history(index: Index, subject: str, action: str, facts: Mapping[str, Any]) -
     """
     subject_id = index.resolve_subject(subject)
     index.check_action(action)
-    given = index.check_facts(facts)
+    given, notes = index.read_facts(facts)
     periods: list[Period] = []
     ordered = index.change_days(subject_id)
     for i, day in enumerate(ordered):
         decision = settle(index, subject_id, action, day, given)
+        decision.reasons[:0] = notes
         end = ordered[i + 1] if i + 1 < len(ordered) else None
         previous = periods[-1] if periods else None
         if previous is not None and same_answer(previous.decision, decision):

@@ -5,10 +5,21 @@ each), so name resolution, each document's timeline, and each version's rules
 per action with parent actions resolved are computed once at load (and kept
 in the cache). The index holds no parsed records and reads no text: diffs,
 review and the site read both through :class:`tos_kb.kb.KnowledgeBase`.
+
+Names as people type them are read here, once: a subject id, alias or
+provider id, and a subject-typed fact's value (``student``), match whatever
+their case and separators (:func:`normal_name`: ``Llama-2``, ``llama 2``,
+``LLAMA_2`` and ``llama2`` are ``llama-2``); an enum fact's value matches its
+vocabulary value the same way, and a few values people write for a
+jurisdiction are read as the vocabulary's (:data:`READINGS`), saying so in the
+answer's reasons. A student that is no subject here is another model, and the
+answer says that too.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -19,10 +30,10 @@ from tos_kb.answer.decision import Citation
 from tos_kb.answer.evaluate import CompiledPrecondition, CompiledRule, Outcome, evaluate_version
 from tos_kb.answer.factspace import OTHER_STUDENT
 from tos_kb.answer.shelf import Shelf
-from tos_kb.errors import UnknownNameError
+from tos_kb.errors import InputError, UnknownNameError
 from tos_kb.records import conditions as cond
 from tos_kb.records.dates import Interval, fuzzy_start
-from tos_kb.records.facts import FactValueError, check_value
+from tos_kb.records.facts import FactValueError, check_value, shown
 from tos_kb.records.problems import did_you_mean
 from tos_kb.records.timeline import DocumentTimeline, Placed
 from tos_kb.records.vocab import FactSpec, FactType
@@ -40,6 +51,110 @@ __all__ = [
     "Index",
     "UnknownNameError",
 ]
+
+
+_SEPARATORS = re.compile(r"[\t\n\v\f\r _-]+")
+_EEA = "an EU member state, in the EEA"
+_UK = "in the United Kingdom"
+# Values people write for a fact -> (the vocabulary's value, why), by fact; keys are read
+# through normal_name. Only readings that hold whatever the provider: each EU member
+# state is in the EEA, as are Iceland, Liechtenstein and Norway; the United States is
+# none of the EEA, Switzerland and the UK, so it is the rest of the world.
+READINGS: dict[str, dict[str, tuple[str, str]]] = {
+    "jurisdiction": {
+        **dict.fromkeys(["eu", "european union"], ("eea", "EU member states are in the EEA")),
+        **dict.fromkeys(["european economic area"], ("eea", "the European Economic Area")),
+        **{
+            name: ("eea", _EEA)
+            for name in [
+                "austria",
+                "belgium",
+                "bulgaria",
+                "croatia",
+                "cyprus",
+                "czechia",
+                "czech-republic",
+                "denmark",
+                "estonia",
+                "finland",
+                "france",
+                "germany",
+                "greece",
+                "hungary",
+                "ireland",
+                "italy",
+                "latvia",
+                "lithuania",
+                "luxembourg",
+                "malta",
+                "netherlands",
+                "poland",
+                "portugal",
+                "romania",
+                "slovakia",
+                "slovenia",
+                "spain",
+                "sweden",
+                "at",
+                "be",
+                "bg",
+                "hr",
+                "cy",
+                "cz",
+                "dk",
+                "ee",
+                "fi",
+                "fr",
+                "de",
+                "gr",
+                "el",
+                "hu",
+                "ie",
+                "it",
+                "lv",
+                "lt",
+                "lu",
+                "mt",
+                "nl",
+                "pl",
+                "pt",
+                "ro",
+                "sk",
+                "si",
+                "es",
+                "se",
+            ]
+        },
+        **dict.fromkeys(
+            ["iceland", "liechtenstein", "norway", "is", "li", "no"],
+            ("eea", "a member of the EEA outside the EU"),
+        ),
+        **dict.fromkeys(["ch", "swiss"], ("switzerland", "Switzerland")),
+        **dict.fromkeys(
+            ["united kingdom", "great britain", "britain", "gb", "england", "scotland", "wales"],
+            ("uk", _UK),
+        ),
+        **dict.fromkeys(
+            ["us", "usa", "united states", "united states of america"],
+            ("rest-of-world", "the United States is not in the EEA, Switzerland or the UK"),
+        ),
+    }
+}
+
+
+def normal_name(name: str) -> str:
+    """``name`` as names are compared: NFKC, lower case, without spaces, tabs, '-' or '_'."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", name).lower())
+
+
+def not_a_subject(value: str) -> str:
+    """The reason given when a subject-typed fact names no subject here."""
+    return f"{value!r} is not a subject here: answered as another model"
+
+
+def read_as(fact: str, value: str, target: str, why: str) -> str:
+    """The reason given when a fact's value was read as a vocabulary value."""
+    return f"{fact} {value!r} read as {target!r}: {why}"
 
 
 def unknown_name(what: str, name: str, valid: Iterable[str]) -> UnknownNameError:
@@ -112,6 +227,30 @@ NO_TIMELINE = DocumentTimeline([])
 REMEMBERED = 16_384  # settled answers kept per index (oldest dropped first)
 
 
+def normal_table(names: Mapping[str, str]) -> dict[str, str]:
+    """Each name's :func:`normal_name` -> subject id; a form two subjects share is left out
+    (those names then match only as written)."""
+    table: dict[str, str] = {}
+    shared: set[str] = set()
+    for name, subject_id in names.items():
+        key = normal_name(name)
+        if table.setdefault(key, subject_id) != subject_id:
+            shared.add(key)
+    return {k: v for k, v in table.items() if k not in shared}
+
+
+def enum_readings(fact: str, values: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """What an enum fact's values read as: each value in any case (no reason to give), then
+    the :data:`READINGS` of values in the vocabulary (with why)."""
+    found: dict[str, tuple[str, str | None]] = {
+        normal_name(written): reading
+        for written, reading in READINGS.get(fact, {}).items()
+        if reading[0] in values
+    }
+    found.update({normal_name(v): (v, None) for v in values})
+    return found
+
+
 class Index:
     """The compiled archive: names, vocabularies, versions, timelines and governance.
 
@@ -143,6 +282,10 @@ class Index:
         for provider in archive.providers.values():
             if provider.main_subject:
                 self.names.setdefault(provider.id, provider.main_subject)
+        self.normal_names = normal_table(self.names)
+        self.readings: dict[str, dict[str, tuple[str, str | None]]] = {
+            f.id: enum_readings(f.id, f.values) for f in archive.facts.values() if f.values
+        }
         self.shelf = Shelf()
         self.versions: dict[str, CompiledVersion] = self.shelf.versions
         self.timelines: dict[str, DocumentTimeline] = self.shelf.timelines
@@ -224,32 +367,54 @@ class Index:
 
     # --- names -------------------------------------------------------------------------
 
+    def find_subject(self, name: str) -> str | None:
+        """The subject id ``name`` means (exactly, else by :func:`normal_name`), or None."""
+        found = self.names.get(name)
+        return found if found is not None else self.normal_names.get(normal_name(name))
+
     def resolve_subject(self, name: str) -> str:
-        """The subject id that ``name`` (an id, alias or provider id) means."""
-        try:
-            return self.names[name]
-        except (KeyError, TypeError):
-            raise unknown_name("subject", str(name), self.subject_ids) from None
+        """The subject id that ``name`` (an id, alias or provider id, in any case) means."""
+        if not isinstance(name, str):
+            raise InputError(f"a subject is named by text; found {shown(name)}")
+        found = self.find_subject(name)
+        if found is None:
+            raise unknown_name("subject", name, self.subject_ids)
+        return found
 
     def check_action(self, action: str) -> None:
         """Raise :class:`UnknownNameError` unless ``action`` is in the vocabulary."""
-        if not isinstance(action, str) or action not in self.parents:
-            raise unknown_name("action", str(action), self.parents)
+        if not isinstance(action, str):
+            raise InputError(f"an action is named by text; found {shown(action)}")
+        if action not in self.parents:
+            raise unknown_name("action", action, self.parents)
 
     def check_facts(self, facts: Mapping[str, Any]) -> dict[str, Any]:
         """The facts typed by the vocabulary, subject-typed values resolved to subject ids."""
+        return self.read_facts(facts)[0]
+
+    def read_facts(self, facts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """:meth:`check_facts`, with the reasons to give for values read as another value."""
         clean: dict[str, Any] = {}
+        notes: list[str] = []
         for name, value in facts.items():
             spec = self.fact_specs.get(name)
             if spec is None:
                 raise unknown_name("fact", name, self.fact_specs)
             if value is None:
                 continue
+            if spec.type == FactType.ENUM and isinstance(value, str):
+                target, why = self.readings.get(name, {}).get(normal_name(value), (value, None))
+                if why is not None:
+                    notes.append(read_as(name, value, target, why))
+                value = target
             value = check_value(name, spec, value)
             if spec.type == FactType.SUBJECT:
-                value = self.names.get(value, value)
+                found = self.find_subject(value)
+                if found is None:
+                    notes.append(not_a_subject(value))
+                value = found if found is not None else value
             clean[name] = value
-        return clean
+        return clean, notes
 
     def ancestry(self, action: str) -> list[str]:
         """``action`` and its parents, nearest first."""

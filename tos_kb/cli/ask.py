@@ -15,6 +15,7 @@ from tos_kb.cli.common import (
     friendly,
     load_kb,
     parse_facts,
+    printable,
     rev_option,
     styled,
     terms_option,
@@ -63,14 +64,14 @@ LINE_STYLE = {
 def print_decision(d: Decision) -> None:
     """The decision as ``explain()`` words it, with colour where the terminal has it."""
     if not styled():
-        click.echo(d.explain())
+        click.echo(printable(d.explain()))
         return
     from rich.markup import escape
 
     out = console()
     for kind, text in render(d):
         style = VERDICT_STYLE[d.verdict] if kind == "verdict" else LINE_STYLE.get(kind)
-        out.print(escape(text), style=style)
+        out.print(escape(printable(text)), style=style)
 
 
 @click.command()

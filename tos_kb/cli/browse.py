@@ -8,7 +8,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from tos_kb.cli.common import console, friendly, load_kb, terms_option
+from tos_kb.cli.common import console, friendly, load_kb, printable, terms_option
 from tos_kb.kb import KnowledgeBase
 
 
@@ -94,6 +94,11 @@ def show(ref: str, terms: str | None, as_json: bool, with_text: bool) -> None:
         _show_version(kb, ref, as_json, with_text)
 
 
+def escape_(text: str) -> str:
+    """Rich markup escaped, and control characters from records shown escaped."""
+    return escape(printable(text))
+
+
 def _show_subject(kb: KnowledgeBase, ref: str, as_json: bool) -> None:
     subject = kb.subject(ref)
     if as_json:
@@ -102,13 +107,17 @@ def _show_subject(kb: KnowledgeBase, ref: str, as_json: bool) -> None:
         return
     out = console()
     aliases = f" (also: {', '.join(subject.aliases)})" if subject.aliases else ""
-    out.print(f"[bold]{escape(subject.name)}[/] — {subject.id}, a {subject.kind}{escape(aliases)}")
+    name = escape_(subject.name)
+    out.print(f"[bold]{name}[/] — {subject.id}, a {subject.kind}{escape_(aliases)}")
     for g in subject.governed_by:
         scope = f" if {kb.index.words(g.parsed_when, g.document)}" if g.parsed_when else ""
-        out.print(f"  {g.document} ({g.role}{scope}) {g.from_} → {g.until or '…'}", markup=False)
-        out.print(f"      {g.basis}", markup=False, style="dim")
+        out.print(
+            printable(f"  {g.document} ({g.role}{scope}) {g.from_} → {g.until or '…'}"),
+            markup=False,
+        )
+        out.print(printable(f"      {g.basis}"), markup=False, style="dim")
         if g.uncertainty:
-            out.print(f"      uncertain: {g.uncertainty}", markup=False, style="magenta")
+            out.print(printable(f"      uncertain: {g.uncertainty}"), markup=False, style="magenta")
 
 
 def _show_document(kb: KnowledgeBase, ref: str, as_json: bool) -> None:
@@ -132,12 +141,12 @@ def _show_document(kb: KnowledgeBase, ref: str, as_json: bool) -> None:
         click.echo(json.dumps(data, indent=2))
         return
     out = console()
-    out.print(f"[bold]{escape(document.title)}[/] ({escape(ref)}, {document.kind})")
+    out.print(f"[bold]{escape_(document.title)}[/] ({escape_(ref)}, {document.kind})")
     for p in timeline.placed:
         mark = "" if p.start.exact else " (approximate start)"
-        out.print(f"  {p.key}  {p.interval}{mark}", markup=False)
+        out.print(printable(f"  {p.key}  {p.interval}{mark}"), markup=False)
     for key in timeline.undated:
-        out.print(f"  {key}  (undated)", markup=False)
+        out.print(printable(f"  {key}  (undated)"), markup=False)
 
 
 def _show_version(kb: KnowledgeBase, ref: str, as_json: bool, with_text: bool) -> None:
@@ -150,27 +159,27 @@ def _show_version(kb: KnowledgeBase, ref: str, as_json: bool, with_text: bool) -
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     out = console()
-    out.print(f"[bold]{escape(record.title)}[/] — {escape(ref)}")
-    out.print(f"  effective {record.effective} ({record.effective_basis})", markup=False)
+    out.print(f"[bold]{escape_(record.title)}[/] — {escape_(ref)}")
+    out.print(printable(f"  effective {record.effective} ({record.effective_basis})"), markup=False)
     if record.published:
-        out.print(f"  published {record.published}", markup=False)
+        out.print(printable(f"  published {record.published}"), markup=False)
     out.print(
         f"  retrieved {record.retrieved}; coverage {record.coverage}; sha256 {record.sha256[:12]}…",
         markup=False,
     )
-    out.print(f"  source {record.source_url}", markup=False)
+    out.print(printable(f"  source {record.source_url}"), markup=False)
     words = kb.index.words
     for pre in record.preconditions:
         scope = ", ".join(pre.actions) if pre.actions else "every action"
         out.print(
-            f"  [bold]precondition[/] ({escape(scope)}): rights are withheld "
-            f"unless {escape(words(pre.parsed_unless, record.document))}"
-            + (f" §{escape(pre.section)}" if pre.section else "")
+            f"  [bold]precondition[/] ({escape_(scope)}): rights are withheld "
+            f"unless {escape_(words(pre.parsed_unless, record.document))}"
+            + (f" §{escape_(pre.section)}" if pre.section else "")
         )
         provider = kb.index.provider_name(record.document)
         withheld = kb.index.wording.negated(pre.parsed_unless, provider)
-        out.print(f"      (no rights if {withheld})", markup=False)
-        out.print(f'      "{pre.quote}"', markup=False, style="italic")
+        out.print(printable(f"      (no rights if {withheld})"), markup=False)
+        out.print(printable(f'      "{pre.quote}"'), markup=False, style="italic")
     for rule in record.rules:
         when = f" if {words(rule.parsed_when, record.document)}" if rule.parsed_when else ""
         style = {"permitted": "green", "prohibited": "red", "conditional": "yellow"}.get(
@@ -178,14 +187,14 @@ def _show_version(kb: KnowledgeBase, ref: str, as_json: bool, with_text: bool) -
         )
         out.print(
             f"  [{style}]{rule.verdict.value:<11}[/] "
-            + escape(f"{rule.action}{when}" + (f" §{rule.section}" if rule.section else ""))
+            + escape_(f"{rule.action}{when}" + (f" §{rule.section}" if rule.section else ""))
         )
         if rule.condition:
-            out.print(f"      on condition: {rule.condition}", markup=False)
+            out.print(printable(f"      on condition: {rule.condition}"), markup=False)
         if rule.quote:
-            out.print(f'      "{rule.quote}"', markup=False, style="italic")
+            out.print(printable(f'      "{rule.quote}"'), markup=False, style="italic")
     if with_text:
-        out.print(entry.read_text(), markup=False)
+        out.print(printable(entry.read_text()), markup=False)
 
 
 @click.command()
@@ -214,7 +223,7 @@ def versions(document: str | None, terms: str | None, as_json: bool) -> None:
         )
         return
     for r in records:
-        click.echo(f"{r.document}@{r.version}\t{r.effective}\t{r.coverage}\t{r.title}")
+        click.echo(printable(f"{r.document}@{r.version}\t{r.effective}\t{r.coverage}\t{r.title}"))
 
 
 @click.command()

@@ -7,18 +7,19 @@ back, so the command line has no import cycle and one wording for each error.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from tos_kb.answer.index import UnknownNameError
+from tos_kb.errors import TosKbError
 from tos_kb.kb import KnowledgeBase
 from tos_kb.loading import load
-from tos_kb.records.facts import FactValueError, parse_text
+from tos_kb.records.facts import FactValueError, parse_text, shown
 from tos_kb.records.problems import KnowledgeBaseError
 from tos_kb.records.vocab import Verdict
 
@@ -46,19 +47,42 @@ def styled() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+# C0 and C1 control characters but newline and tab, DEL, and the bidirectional
+# overrides and isolates that reorder what a terminal shows ("Trojan source").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control characters from records shown escaped
+    (``\\x1b``), so a record cannot move the cursor, recolour or retitle the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def one_line(text: str) -> str:
+    """An error message as one printable line."""
+    return printable(" ".join(text.split("\n")))
+
+
+def fail(message: str, status: int = 2) -> NoReturn:
+    """Say ``message`` as one line on stderr and exit (2: a wrong argument)."""
+    click.echo(f"Error: {one_line(message)}", err=True)
+    sys.exit(status)
+
+
 def friendly(func: F) -> F:
-    """Turn the errors a user can cause into one clear message and exit status."""
+    """Turn the errors a user can cause into one clear line: exit status 1 for problems in
+    the archive (listed, one per line), 2 for a wrong argument."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except KnowledgeBaseError as exc:
-            click.echo(str(exc), err=True)
+            click.echo(printable(str(exc)), err=True)
             click.echo("Run 'tos-kb validate' for details.", err=True)
             sys.exit(1)
-        except (UnknownNameError, FactValueError, ValueError) as exc:
-            raise click.UsageError(str(exc)) from None
+        except (TosKbError, ValueError) as exc:  # ValueError: errors of earlier releases
+            fail(str(exc))
 
     return wrapper  # type: ignore[return-value]
 
@@ -95,16 +119,13 @@ terms_option = click.option(
 def parse_fact(kb: KnowledgeBase, text: str) -> tuple[str, Any]:
     """``name=value`` typed by the fact vocabulary (true/false, numbers with _ or ,)."""
     if "=" not in text:
-        raise click.BadParameter(f"expected name=value, found {text!r}", param_hint="--fact")
+        raise FactValueError(f"--fact: expected name=value, found {shown(text)}")
     name, raw = (part.strip() for part in text.split("=", 1))
     spec = kb.index.fact_specs.get(name)
     if spec is None:
         kb.index.check_facts({name: None})  # raises the "unknown fact" error with its hint
         raise AssertionError("unreachable")  # pragma: no cover
-    try:
-        return name, parse_text(name, spec, raw)
-    except FactValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--fact") from None
+    return name, parse_text(name, spec, raw)
 
 
 def parse_facts(kb: KnowledgeBase, texts: tuple[str, ...]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tos_kb.cli.common import console, friendly, load_kb, terms_option
+from tos_kb.cli.common import console, fail, friendly, load_kb, terms_option
 from tos_kb.loading import default_terms_path
 from tos_kb.records.loader import load_archive
 from tos_kb.records.validate import check_structure, check_texts
@@ -172,7 +172,7 @@ def review(base: str, out: str | None, comment: bool, terms: str | None) -> None
     try:
         report = build(Path(terms) if terms else default_terms_path(), base)
     except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+        fail(str(exc))
     text = (COMMENT_MARKER + "\n" if comment else "") + to_markdown(report)
     click.echo(text)
     if out:
@@ -198,10 +198,7 @@ def new(ref: str, text_path: str, terms: str | None) -> None:
     try:
         created = scaffold(ref, Path(text_path), root)
     except ScaffoldError as exc:
-        if "already exists" in str(exc):
-            click.echo(str(exc), err=True)
-            sys.exit(1)
-        raise click.UsageError(str(exc)) from None
+        fail(str(exc), 1 if "already exists" in str(exc) else 2)
     click.echo(f"created {created[0]} and {created[1]}")
     for path in created[2:]:
         kind = "provider" if path.name == "provider.yaml" else "document"

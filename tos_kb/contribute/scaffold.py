@@ -102,9 +102,9 @@ def scaffold_text(
             "REF must be provider/document@version, e.g. meta/llama-2-license@2023-07-18"
         )
     document, version = ref.split("@", 1)
-    if not re.match(DOCUMENT_ID_PATTERN, document):
+    if not re.fullmatch(DOCUMENT_ID_PATTERN, document):
         raise ScaffoldError(f"{document!r} is not a document id (provider/document, lowercase)")
-    if not VERSION_ID_RE.match(version):
+    if not VERSION_ID_RE.fullmatch(version):
         raise ScaffoldError(f"{version!r} is not a version id ({VERSION_ID_HELP})")
     folder = root / document / version
     if folder.exists():

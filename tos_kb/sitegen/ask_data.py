@@ -58,6 +58,7 @@ def ask_index(export: dict[str, Any]) -> dict[str, Any]:
         "compiled": {
             "facts": compiled["facts"],
             "see_words": compiled["see_words"],
+            "names": compiled["names"],
             "subjects": {},
             "documents": {},
             "versions": {},

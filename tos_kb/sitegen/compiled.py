@@ -25,9 +25,9 @@ from tos_kb.answer.evaluate import CompiledPrecondition, CompiledRule
 from tos_kb.answer.factspace import relevant_values
 from tos_kb.answer.index import CompiledGovernance, CompiledVersion, Index
 from tos_kb.records import conditions as cond
-from tos_kb.records.facts import wrong_type
+from tos_kb.records.facts import MAX_INTEGER, MAX_TEXT, wrong_type
 from tos_kb.records.timeline import DocumentTimeline, Placed
-from tos_kb.records.vocab import FactSpec
+from tos_kb.records.vocab import FactSpec, FactType
 
 
 def _day(day: date | None) -> str | None:
@@ -64,12 +64,21 @@ class _Found:
         return self.MARK
 
 
-def fact_spec(name: str, spec: FactSpec) -> dict[str, Any]:
-    """A fact's type, its values (enums), and the wrong-type message around the value found."""
+def fact_spec(name: str, spec: FactSpec, index: Index | None = None) -> dict[str, Any]:
+    """A fact's type, its values (enums), the largest size a value may have (integers: its
+    absolute value; text: its length), the wrong-type message around the value found, and
+    what written values read as (``Index.readings``: normal name -> [value, why or null])."""
     before, after = wrong_type(name, spec, _Found()).split(_Found.MARK)
     out: dict[str, Any] = {"type": spec.type.value, "wrong_type": [before, after]}
     if spec.values is not None:
         out["values"] = list(spec.values)
+    if spec.type == FactType.INTEGER:
+        out["max"] = MAX_INTEGER
+    elif spec.type in (FactType.STRING, FactType.SUBJECT):
+        out["max"] = MAX_TEXT
+    readings = index.readings.get(name) if index is not None else None
+    if readings:
+        out["readings"] = {k: list(v) for k, v in readings.items()}
     return out
 
 
@@ -266,7 +275,8 @@ def build_compiled(index: Index, anchor: Anchor | None = None) -> dict[str, Any]
     """The compiled index as JSON-ready data, keyed by id (see the module docstring)."""
     actions = list(index.parents)
     return {
-        "facts": {name: fact_spec(name, spec) for name, spec in index.fact_specs.items()},
+        "facts": {name: fact_spec(name, spec, index) for name, spec in index.fact_specs.items()},
+        "names": dict(sorted(index.normal_names.items())),
         "subjects": {s: subject(index, s) for s in index.subject_ids},
         "documents": {d: document(index, d, index.timelines[d]) for d in sorted(index.timelines)},
         "versions": {

@@ -39,7 +39,8 @@ TOP_LEVEL_KEYS: dict[str, str] = {
     "documents": "the documents, by id, as written",
     "versions": "every version record, by provider/document@version, as written except "
     "its rules and preconditions (they are under compiled.versions)",
-    "compiled": "what the Ask page's engine evaluates, built by Python: per subject its "
+    "compiled": "what the Ask page's engine evaluates, built by Python: every name in "
+    "normal form (lower case, no spaces, '-' or '_') -> subject id, per subject its "
     "governing ranges and fact spaces, per document its timeline, per version its rules "
     "and preconditions with citations, and which of them each action reads",
     "changes": "every change event, oldest first: one per day and subject or document, each "

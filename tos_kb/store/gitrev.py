@@ -4,6 +4,13 @@ Why: an answer given last year should be reproducible today. Loading the
 archive "as of" a tag or commit means a decision can cite the exact state of
 the records it came from; walking the commits that touched ``terms/`` shows
 when a correction moved an answer.
+
+Any revision expression git understands may be given (a tag, a branch,
+``HEAD~3``, ``HEAD@{2}``, a commit id); git itself resolves it
+(``git rev-parse --verify``), so an expression either names a commit or
+gives one line saying it does not. A checkout lives in a temporary folder
+owned by the :class:`~tos_kb.kb.KnowledgeBase` loaded from it, and is removed
+when that is garbage-collected or the process exits.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from pathlib import Path, PurePosixPath
 
 import git
 
+from tos_kb.errors import RevisionError
+
 TERMS = "terms"
 
 
@@ -26,18 +35,51 @@ def repository(repo_path: str | Path | None = None) -> git.Repo:
     try:
         return git.Repo(start, search_parent_directories=True)
     except git.exc.GitError as exc:
-        raise ValueError(f"not in a git repository: {start} ({exc})") from None
+        raise RevisionError(f"not in a git repository: {start} ({exc})") from None
 
 
-def checkout_terms(rev: str, repo_path: str | Path | None = None) -> Path:
-    """Write ``terms/`` at ``rev`` into a temporary folder and return its path."""
+def commit_of(rev: str, repo_path: str | Path | None = None) -> git.Commit:
+    """The commit ``rev`` names; :class:`RevisionError` (one line) when it names none."""
+    repo = repository(repo_path)
+    if not isinstance(rev, str) or not rev.strip() or rev.startswith("-") or "\0" in rev:
+        raise RevisionError(f"cannot read terms/ at git revision {rev!r}: not a revision")
     try:
-        tree = repository(repo_path).commit(rev).tree / TERMS
-    except (ValueError, git.exc.GitError, git.exc.ODBError, KeyError) as exc:
-        raise ValueError(f"cannot read terms/ at git revision {rev!r}: {exc}") from None
-    target = Path(tempfile.mkdtemp(prefix=f"tos-kb-{rev.replace('/', '_')}-")) / TERMS
-    write_tree(tree, target)
-    return target
+        sha = repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")
+    except git.exc.GitCommandError:
+        raise RevisionError(
+            f"cannot read terms/ at git revision {rev!r}: it names no commit of this repository"
+        ) from None
+    return repo.commit(sha.strip())
+
+
+def checkout_terms(rev: str, repo_path: str | Path | None = None) -> Checkout:
+    """Write ``terms/`` at ``rev`` into a temporary folder (removed with the returned object)."""
+    commit = commit_of(rev, repo_path)
+    try:
+        tree = commit.tree / TERMS
+    except KeyError:
+        raise RevisionError(
+            f"cannot read terms/ at git revision {rev!r}: no terms/ there"
+        ) from None
+    if not isinstance(tree, git.Tree):
+        raise RevisionError(f"cannot read terms/ at git revision {rev!r}: terms is not a folder")
+    scratch = tempfile.TemporaryDirectory(prefix="tos-kb-rev-")
+    target = Path(scratch.name) / TERMS
+    try:
+        write_tree(tree, target)
+    except BaseException:
+        scratch.cleanup()
+        raise
+    return Checkout(target, commit.hexsha, scratch)
+
+
+@dataclass
+class Checkout:
+    """``terms/`` written from a commit; the folder goes when this object does."""
+
+    root: Path
+    commit: str
+    folder: tempfile.TemporaryDirectory[str]
 
 
 def _blobs(tree: git.Tree) -> dict[str, git.Blob]:
@@ -83,8 +125,8 @@ def terms_commits(repo_path: str | Path | None = None, rev: str = "HEAD") -> Ite
     repo = repository(repo_path)
     try:
         commits = list(repo.iter_commits(rev, paths=TERMS, reverse=True))
-    except git.exc.GitError as exc:
-        raise ValueError(f"cannot list the commits of {rev!r}: {exc}") from None
+    except (git.exc.GitError, ValueError) as exc:
+        raise RevisionError(f"cannot list the commits of {rev!r}: {exc}") from None
     for commit in commits:
         try:
             tree: git.Tree | None = commit.tree / TERMS
@@ -103,10 +145,7 @@ def scratch_folder() -> Path:
 
 def resolve_commit(rev: str, repo_path: str | Path | None = None) -> str:
     """The full commit id ``rev`` names in the repository holding ``repo_path``."""
-    try:
-        return repository(repo_path).commit(rev).hexsha
-    except (git.exc.GitError, git.exc.ODBError, ValueError, KeyError) as exc:
-        raise ValueError(f"cannot read terms/ at git revision {rev!r}: {exc}") from None
+    return str(commit_of(rev, repo_path).hexsha)
 
 
 def remove_scratch(target: Path) -> None:
