@@ -280,9 +280,8 @@ const engine = new Engine(data);
 const answers = questions.map((q) => {
   const file = path.join(dir, data.names[q.subject] + ".json");
   const slice = JSON.parse(fs.readFileSync(file, "utf8"));
-  const compiled = {
-    facts: data.compiled.facts, names: data.compiled.names, subjects: {}, documents: {}, versions: {},
-  };
+  const compiled = { facts: data.compiled.facts, names: data.compiled.names,
+                     subjects: {}, documents: {}, versions: {} };
   for (const part of ["subjects", "documents", "versions"]) {
     Object.assign(compiled[part], slice[part]);
   }

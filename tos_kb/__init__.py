@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from tos_kb._version import __version__ as __version__
 from tos_kb.answer.decision import Branch, Citation, Decision
-from tos_kb.answer.index import UnknownNameError
+from tos_kb.errors import TosKbError, UnknownNameError
 from tos_kb.kb import KnowledgeBase
 from tos_kb.loading import load
 from tos_kb.records.facts import FactValueError
@@ -39,6 +39,7 @@ __all__ = [
     "KnowledgeBaseError",
     "PipelineReport",
     "Problem",
+    "TosKbError",
     "UnknownNameError",
     "Verdict",
     "ask",

@@ -25,6 +25,7 @@ from . import (
     diffs,
     documents,
     feed,
+    hostile,
     paths,
     pipelines,
     providers,
@@ -54,6 +55,7 @@ def page_sources(site: Site) -> Iterator[PageSource]:
     yield changelog.page(site)
     yield coverage.page(site)
     yield pipelines.page()
+    yield hostile.page()
 
 
 def static_files(site: Site, site_url: str) -> Iterator[tuple[str, str | bytes]]:

@@ -43,13 +43,31 @@ _state: dict[str, Any] = {}
 
 
 def _kb() -> tos_kb.KnowledgeBase:
+    from mkdocs.exceptions import PluginError
+
     terms = os.environ.get("TOS_KB_TERMS")
-    return tos_kb.load(terms) if terms else tos_kb.load()
+    try:
+        return tos_kb.load(terms) if terms else tos_kb.load()
+    except tos_kb.TosKbError as exc:  # the archive's problems, as validate lists them
+        raise PluginError(str(exc)) from None
+
+
+def validated(kb: tos_kb.KnowledgeBase) -> tos_kb.KnowledgeBase:
+    """``kb`` once ``tos-kb validate`` would pass on it: the site never publishes an archive
+    with problems (a text that is a link, a hash that does not match, a quote not found)."""
+    from mkdocs.exceptions import PluginError
+
+    from tos_kb.records.validate import check_texts
+
+    problems = [*kb.archive.problems, *check_texts(kb.archive)]
+    if problems:
+        raise PluginError(str(tos_kb.KnowledgeBaseError(problems)))
+    return kb
 
 
 def on_config(config: Any) -> Any:
-    """Load the archive once per build and expand the nav."""
-    kb = _kb()
+    """Load and validate the archive once per build, and expand the nav."""
+    kb = validated(_kb())
     _state.clear()
     _state["kb"] = kb
     if config.nav:

@@ -28,7 +28,10 @@ on the open descriptor, so nothing can be swapped in between check and read.
 As a second wall, the unpickler accepts only the classes an index is made
 of (:data:`ALLOWED`), so even a planted file can build data, never call a
 function. A same-user attacker can already run code as that user, so no
-cache design defends against one.
+cache design defends against one. The sha256 of the payload stored in the
+entry's header is no defence against anyone (whoever writes the payload can
+write its hash); it catches damage (a bad disk, a truncated copy), so a
+damaged entry is rebuilt instead of answering from altered data.
 
 **Faults.** Any failure to read an entry (truncated, corrupted, of another
 format, a folder in its place) is said once on stderr; the index is then
@@ -61,6 +64,7 @@ if TYPE_CHECKING:
     from tos_kb.answer.index import Index
 
 FORMAT = "4"
+MAGIC = b"tos-kb compiled index 4\n".ljust(32, b" ")  # then the payload's sha256, then it
 KEEP = 8  # compiled knowledge bases kept (several checkouts, test folders)
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -355,9 +359,18 @@ def loads(data: bytes, key: str) -> Index:
     """The index stored in ``data`` for ``key``; :class:`CacheError` for anything else."""
     from tos_kb.answer.index import Index
 
+    head, digest, payload = (
+        data[: len(MAGIC)],
+        data[len(MAGIC) : len(MAGIC) + 32],
+        data[len(MAGIC) + 32 :],
+    )
+    if head != MAGIC:
+        raise CacheError("it is not a tos-kb cache entry of this format")
+    if hashlib.sha256(payload).digest() != digest:
+        raise CacheError("its checksum does not match: the file is damaged")
     gc.disable()  # unpickling builds many small objects; cyclic GC passes would dominate
     try:
-        found = _Unpickler(io.BytesIO(data)).load()
+        found = _Unpickler(io.BytesIO(payload)).load()
     except Exception as exc:  # a damaged pickle can fail in any way: each is a miss
         raise CacheError(f"{type(exc).__name__}: {exc}") from None
     finally:
@@ -371,7 +384,8 @@ def loads(data: bytes, key: str) -> Index:
 
 def dumps(index: Index, key: str) -> bytes:
     """``index`` as stored for ``key`` (read back by :func:`loads`)."""
-    return pickle.dumps((FORMAT, key, index), protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps((FORMAT, key, index), protocol=pickle.HIGHEST_PROTOCOL)
+    return MAGIC + hashlib.sha256(payload).digest() + payload
 
 
 def read(key: str) -> Index | None:
