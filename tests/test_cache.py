@@ -73,3 +73,34 @@ def test_cache_can_be_turned_off(
     tos_kb.load(terms)
     assert not cache_dir.exists()
     assert cache.cache_dir() is None
+
+
+def test_the_real_index_reads_back_through_the_restricted_unpickler() -> None:
+    """Every class a compiled index (and its shelf's shards) holds is in cache.ALLOWED:
+    a class missing there would make every warm start rebuild."""
+    from tos_kb.answer.index import Index
+    from tos_kb.records.loader import load_archive
+
+    index = Index(load_archive(Path(__file__).resolve().parent.parent / "terms"))
+    again = cache.loads(cache.dumps(index, "k"), "k")
+    assert sorted(again.versions) == sorted(index.versions)  # every shard unpacked
+
+
+def test_a_planted_shard_runs_no_code(tmp_path: Path) -> None:
+    """A shelf shard that would call a function is refused when it is unpacked."""
+    import pickle
+    import zlib
+
+    from tos_kb.answer.shelf import Shelf
+
+    proof = tmp_path / "proof"
+
+    class Planted:
+        def __reduce__(self) -> tuple[object, tuple[str, str]]:
+            return (Path.write_text, (str(proof), "code ran"))  # type: ignore[return-value]
+
+    shelf = Shelf()
+    shelf.packed["acme/terms"] = zlib.compress(pickle.dumps(Planted()))
+    with pytest.raises(pickle.UnpicklingError, match="is not part of a compiled index"):
+        shelf.open("acme/terms")
+    assert not proof.exists()

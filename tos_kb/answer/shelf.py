@@ -35,7 +35,7 @@ class Lazy(dict[str, V]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled as "that part of the shelf": its contents travel in the shelf's shards.
-        return (getattr, (self.shelf, self.part))
+        return (part_of, (self.shelf, self.part))
 
     def __missing__(self, key: str) -> V:
         if isinstance(key, str) and self.shelf.open(key.split("@", 1)[0]):
@@ -78,6 +78,14 @@ class Lazy(dict[str, V]):
         return super().items()
 
 
+def part_of(shelf: Shelf, part: str) -> Lazy[Any]:
+    """One part of a shelf (how a :class:`Lazy` is unpickled; nothing else can be reached)."""
+    if not isinstance(shelf, Shelf) or part not in PARTS:
+        raise pickle.UnpicklingError(f"{part!r} is not a part of a shelf")
+    found: Lazy[Any] = getattr(shelf, part)
+    return found
+
+
 class Shelf:
     """The per-document parts of the index: unpacked dicts, and shards not yet opened."""
 
@@ -92,7 +100,9 @@ class Shelf:
         blob = self.packed.pop(document, None)
         if blob is None:
             return False
-        versions, timeline, coverage = pickle.loads(zlib.decompress(blob))
+        from tos_kb.store.cache import restricted_loads  # shards build data, never call code
+
+        versions, timeline, coverage = restricted_loads(zlib.decompress(blob))
         dict.update(self.versions, versions)
         dict.__setitem__(self.timelines, document, timeline)
         dict.update(self.coverage, coverage)

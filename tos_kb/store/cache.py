@@ -27,8 +27,10 @@ writable by group or others (the folder is created ``0700``, files
 on the open descriptor, so nothing can be swapped in between check and read.
 As a second wall, the unpickler accepts only the classes an index is made
 of (:data:`ALLOWED`), so even a planted file can build data, never call a
-function. A same-user attacker can already run code as that user, so no
-cache design defends against one. The sha256 of the payload stored in the
+function (the index's shelf unpacks its shards with the same unpickler, and
+its one function, ``part_of``, only returns a part of a shelf). A same-user
+attacker can already run code as that user, so no cache design defends
+against one. The sha256 of the payload stored in the
 entry's header is no defence against anyone (whoever writes the payload can
 write its hash); it catches damage (a bad disk, a truncated copy), so a
 damaged entry is rebuilt instead of answering from altered data.
@@ -83,6 +85,8 @@ ALLOWED = frozenset(
         ("tos_kb.answer.index", "CompiledGovernance"),
         ("tos_kb.answer.index", "CompiledVersion"),
         ("tos_kb.answer.index", "Index"),
+        ("tos_kb.answer.shelf", "Shelf"),
+        ("tos_kb.answer.shelf", "part_of"),
         ("tos_kb.records.conditions", "All"),
         ("tos_kb.records.conditions", "Any_"),
         ("tos_kb.records.conditions", "Not"),
@@ -95,6 +99,8 @@ ALLOWED = frozenset(
         ("tos_kb.records.vocab", "FactType"),
         ("tos_kb.records.vocab", "RuleVerdict"),
         ("tos_kb.records.vocab", "Verdict"),
+        ("tos_kb.records.wording", "FactWording"),
+        ("tos_kb.records.wording", "Wording"),
     }
 )
 
@@ -355,6 +361,11 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+def restricted_loads(data: bytes) -> Any:
+    """Unpickle ``data`` building only the classes of :data:`ALLOWED` (the shelf's shards too)."""
+    return _Unpickler(io.BytesIO(data)).load()
+
+
 def loads(data: bytes, key: str) -> Index:
     """The index stored in ``data`` for ``key``; :class:`CacheError` for anything else."""
     from tos_kb.answer.index import Index
@@ -370,7 +381,7 @@ def loads(data: bytes, key: str) -> Index:
         raise CacheError("its checksum does not match: the file is damaged")
     gc.disable()  # unpickling builds many small objects; cyclic GC passes would dominate
     try:
-        found = _Unpickler(io.BytesIO(payload)).load()
+        found = restricted_loads(payload)
     except Exception as exc:  # a damaged pickle can fail in any way: each is a miss
         raise CacheError(f"{type(exc).__name__}: {exc}") from None
     finally:
