@@ -76,7 +76,7 @@ def test_cache_can_be_turned_off(
 
 
 def test_the_real_index_reads_back_through_the_restricted_unpickler() -> None:
-    """Every class a compiled index (and its shelf's shards) holds is in cache.ALLOWED:
+    """Every class a compiled index (and its shelf's shards) holds is in safepickle.ALLOWED:
     a class missing there would make every warm start rebuild."""
     from tos_kb.answer.index import Index
     from tos_kb.records.loader import load_archive

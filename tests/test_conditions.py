@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tos_kb.records import conditions as cond
+from tos_kb.records.wording import PLAIN
 
 
 def test_shorthand_and_operators() -> None:
@@ -61,7 +62,7 @@ def test_bad_conditions_say_what_is_wrong(raw: object, message: str) -> None:
 def test_describe_is_readable() -> None:
     """Conditions read as plain words in explanations."""
     c = cond.parse({"any": [{"monthly_active_users": {"lte": 700_000_000}}, {"authorised": True}]})
-    assert c.describe() == "monthly_active_users is at most 700,000,000 or authorised"
+    assert PLAIN.condition(c) == "monthly_active_users is at most 700,000,000 or authorised"
 
 
 truth = st.sampled_from([True, False, None])

@@ -100,7 +100,7 @@ class Shelf:
         blob = self.packed.pop(document, None)
         if blob is None:
             return False
-        from tos_kb.store.cache import restricted_loads  # shards build data, never call code
+        from tos_kb.store.safepickle import restricted_loads  # shards build data, never call code
 
         versions, timeline, coverage = restricted_loads(zlib.decompress(blob))
         dict.update(self.versions, versions)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tos_kb.answer.decision import Citation
 from tos_kb.diff.changes import ChangeEvent
@@ -21,7 +21,29 @@ from tos_kb.diff.rules import ActionChange, Direction
 from tos_kb.records.wording import all_of
 
 if TYPE_CHECKING:
-    from tos_kb.kb import KnowledgeBase
+    from tos_kb.answer.index import Index
+    from tos_kb.records.loader import Archive
+    from tos_kb.records.models import Subject
+
+
+class KnowledgeBase(Protocol):
+    """What a story reads of a knowledge base (:class:`tos_kb.kb.KnowledgeBase`).
+
+    A protocol rather than an import: the knowledge base tells its story through this
+    module, so this module must not import it back.
+    """
+
+    index: Index
+
+    @property
+    def archive(self) -> Archive: ...
+    @property
+    def documents(self) -> dict[str, Any]: ...
+    def subject(self, name: str) -> Subject: ...
+    def changes(
+        self, *, since: date | str | None = None, until: date | str | None = None
+    ) -> list[ChangeEvent]: ...
+
 
 MOVED = (Direction.TIGHTENED, Direction.LOOSENED, Direction.MIXED)
 

@@ -79,9 +79,6 @@ class Test:
                 return bool(given >= self.value)
         raise AssertionError(self.op)  # pragma: no cover
 
-    def describe(self) -> str:
-        return _describe(self)
-
 
 @dataclass(frozen=True)
 class All:
@@ -98,9 +95,6 @@ class All:
             if value is None:
                 result = None
         return result
-
-    def describe(self) -> str:
-        return _describe(self)
 
 
 @dataclass(frozen=True)
@@ -119,9 +113,6 @@ class Any_:
                 result = None
         return result
 
-    def describe(self) -> str:
-        return _describe(self)
-
 
 @dataclass(frozen=True)
 class Not:
@@ -133,18 +124,8 @@ class Not:
         value = self.part.evaluate(facts)
         return None if value is None else not value
 
-    def describe(self) -> str:
-        return _describe(self)
-
 
 Condition = Test | All | Any_ | Not
-
-
-def _describe(c: Condition) -> str:
-    """The condition in words, facts by their names (:mod:`tos_kb.records.wording`)."""
-    from tos_kb.records.wording import PLAIN
-
-    return PLAIN.condition(c)
 
 
 FactTypeCheck = Callable[[str, Any, tuple[str | int, ...]], None]

@@ -28,6 +28,7 @@ from tos_kb.records import conditions as cond
 from tos_kb.records.facts import MAX_INTEGER, MAX_TEXT, wrong_type
 from tos_kb.records.timeline import DocumentTimeline, Placed
 from tos_kb.records.vocab import FactSpec, FactType
+from tos_kb.records.wording import PLAIN
 
 
 def _day(day: date | None) -> str | None:
@@ -49,7 +50,11 @@ def condition(c: cond.Condition | None, text: str | None) -> dict[str, Any] | No
     """A condition with what answers print of it: its tree, its words (as compiled), its facts."""
     if c is None:
         return None
-    return {"tree": condition_tree(c), "text": text or c.describe(), "facts": cond.facts_named(c)}
+    return {
+        "tree": condition_tree(c),
+        "text": text or PLAIN.condition(c),
+        "facts": cond.facts_named(c),
+    }
 
 
 # --- facts -------------------------------------------------------------------------------

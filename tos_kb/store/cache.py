@@ -50,7 +50,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import io
 import json
 import os
 import pickle
@@ -61,6 +60,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tos_kb.store.safepickle import restricted_loads
 
 if TYPE_CHECKING:
     from tos_kb.answer.index import Index
@@ -73,36 +74,6 @@ PACKAGE = Path(__file__).resolve().parent.parent
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-
-# What a compiled index is made of: the only classes the unpickler will build.
-ALLOWED = frozenset(
-    {
-        ("datetime", "date"),
-        ("tos_kb.answer.decision", "Citation"),
-        ("tos_kb.answer.evaluate", "CompiledPrecondition"),
-        ("tos_kb.answer.evaluate", "CompiledRule"),
-        ("tos_kb.answer.evaluate", "Outcome"),
-        ("tos_kb.answer.index", "CompiledGovernance"),
-        ("tos_kb.answer.index", "CompiledVersion"),
-        ("tos_kb.answer.index", "Index"),
-        ("tos_kb.answer.shelf", "Shelf"),
-        ("tos_kb.answer.shelf", "part_of"),
-        ("tos_kb.records.conditions", "All"),
-        ("tos_kb.records.conditions", "Any_"),
-        ("tos_kb.records.conditions", "Not"),
-        ("tos_kb.records.conditions", "Test"),
-        ("tos_kb.records.dates", "Interval"),
-        ("tos_kb.records.timeline", "DocumentTimeline"),
-        ("tos_kb.records.timeline", "Placed"),
-        ("tos_kb.records.timeline", "Start"),
-        ("tos_kb.records.vocab", "FactSpec"),
-        ("tos_kb.records.vocab", "FactType"),
-        ("tos_kb.records.vocab", "RuleVerdict"),
-        ("tos_kb.records.vocab", "Verdict"),
-        ("tos_kb.records.wording", "FactWording"),
-        ("tos_kb.records.wording", "Wording"),
-    }
-)
 
 _said: set[str] = set()
 Memo = dict[str, list[Any]]  # path -> [size, mtime_ns, inode, ctime_ns, sha256]
@@ -350,20 +321,6 @@ def _read_memo(folder: Path, name: str) -> Memo:
 
 
 # --- the index -----------------------------------------------------------------------------
-
-
-class _Unpickler(pickle.Unpickler):
-    """An unpickler that builds only the classes of :data:`ALLOWED`, never calls a function."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in ALLOWED:
-            raise pickle.UnpicklingError(f"{module}.{name} is not part of a compiled index")
-        return super().find_class(module, name)
-
-
-def restricted_loads(data: bytes) -> Any:
-    """Unpickle ``data`` building only the classes of :data:`ALLOWED` (the shelf's shards too)."""
-    return _Unpickler(io.BytesIO(data)).load()
 
 
 def loads(data: bytes, key: str) -> Index:
