@@ -6,9 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from kbbuilder import write_kb
 
 import tos_kb
+
+# Property tests state behaviour, not speed: no per-example deadline (a loaded CI machine
+# must not fail them), and no "too slow" health check for the same reason.
+settings.register_profile("tos-kb", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tos-kb")
 
 
 @pytest.fixture(autouse=True, scope="session")
