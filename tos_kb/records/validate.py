@@ -414,15 +414,7 @@ def _check_rejected_texts(archive: Archive) -> None:
         expected = data.get("sha256")
         actual = hashlib.sha256(raw).hexdigest()
         if isinstance(expected, str) and expected != actual:
-            archive.add(
-                path,
-                f"sha256 does not match {TEXT_FILE}",
-                located,
-                ("sha256",),
-                found=expected,
-                allowed=actual,
-                code="hash",
-            )
+            _hash_mismatch(archive, path, located, ("sha256",), TEXT_FILE, expected, actual)
         try:
             text = NormalisedText(raw.decode("utf-8"))
         except UnicodeDecodeError:
@@ -433,16 +425,7 @@ def _check_rejected_texts(archive: Archive) -> None:
                 if not isinstance(quote, str) or item.get("quote_file") not in (None, TEXT_FILE):
                     continue
                 if text.find(quote) is None:
-                    archive.add(
-                        path,
-                        f"quote not found verbatim in {TEXT_FILE}",
-                        located,
-                        (key, i, "quote"),
-                        found=_short(quote),
-                        allowed=NORMALISATION,
-                        hint=_hint(quote, text.original),
-                        code="quote",
-                    )
+                    _quote_missing(archive, path, located, (key, i, "quote"), quote, None, text)
 
 
 def _check_action_id(
@@ -554,17 +537,29 @@ def _check_hashes(archive: Archive, entry: VersionEntry) -> None:
             archive.add(path, f"{name} is not UTF-8 text", entry.source, loc, code="text")
         actual = hashlib.sha256(data).hexdigest()
         if actual != expected:
-            archive.add(
-                path,
-                f"sha256 does not match {name}",
-                entry.source,
-                loc,
-                found=expected,
-                allowed=actual,
-                code="hash",
-                hint="if the text was changed after archiving, restore it; texts are "
-                "never edited in place",
-            )
+            _hash_mismatch(archive, path, entry.source, loc, name, expected, actual)
+
+
+def _hash_mismatch(
+    archive: Archive,
+    path: Path,
+    located: Any,
+    loc: tuple[str | int, ...],
+    name: str,
+    expected: str,
+    actual: str,
+) -> None:
+    """The one report of a text whose bytes no longer have the recorded sha256."""
+    archive.add(
+        path,
+        f"sha256 does not match {name}",
+        located,
+        loc,
+        found=expected,
+        allowed=actual,
+        code="hash",
+        hint="if the text was changed after archiving, restore it; texts are never edited in place",
+    )
 
 
 def _short(text: str, limit: int = 100) -> str:
@@ -604,16 +599,29 @@ def _check_quote(
     if text is None:
         return  # a missing text.txt is reported by the hash check
     if text.find(quote) is None:
-        archive.add(
-            path,
-            f"quote not found verbatim in {name or TEXT_FILE}",
-            entry.source,
-            loc,
-            found=_short(quote),
-            allowed=NORMALISATION,
-            hint=_hint(quote, text.original),
-            code="quote",
-        )
+        _quote_missing(archive, path, entry.source, loc, quote, name, text)
+
+
+def _quote_missing(
+    archive: Archive,
+    path: Path,
+    located: Any,
+    loc: tuple[str | int, ...],
+    quote: str,
+    name: str | None,
+    text: NormalisedText,
+) -> None:
+    """The one report of a quote that is not verbatim in the text it cites."""
+    archive.add(
+        path,
+        f"quote not found verbatim in {name or TEXT_FILE}",
+        located,
+        loc,
+        found=_short(quote),
+        allowed=NORMALISATION,
+        hint=_hint(quote, text.original),
+        code="quote",
+    )
 
 
 # --- subjects ------------------------------------------------------------------------
