@@ -383,6 +383,62 @@ def site(res: Results, smoke: bool) -> None:
                 None,
             )
         )
+        ask_page_on_slow_link(res, public)
+
+
+def ask_page_on_slow_link(res: Results, public: Path) -> None:
+    """The Ask page's first answer and bytes on a throttled link (bench_ask_page.py)."""
+    sys.path.insert(0, str(HERE))
+    import bench_ask_page as page
+
+    problem = page.missing()
+    if problem:
+        res.notes.append(f"Ask page on a slow link not measured: {problem}")
+        return
+    link = page.LINK
+    where = (
+        f"{link['down_bps'] / 1e6:g} Mbps down, {link['latency_ms']} ms latency, "
+        "cache disabled, headless Chromium"
+    )
+    visits = page.measure(public, runs=3)
+    first = res.add(
+        Figure(
+            "Ask page: time to the first answer", [v["first_answer_ms"] / 1000 for v in visits], "s"
+        )
+    )
+    first.command = f"benchmarks/bench_ask_page.py: `{page.QUESTION}` on {where}"
+    before = res.add(
+        Figure(
+            "Ask page: bytes transferred before the first answer",
+            [v["bytes_to_answer"] for v in visits],
+            "bytes",
+        )
+    )
+    total = res.add(
+        Figure(
+            "Ask page: bytes transferred in all (page gone quiet)",
+            [v["bytes_total"] for v in visits],
+            "bytes",
+        )
+    )
+    size, url = visits[0]["largest_after_answer"]
+    if size:
+        res.notes.append(
+            f"Ask page: the largest transfer after the first answer is {url.rsplit('/', 1)[-1]} "
+            f"({size:,} bytes, fetched by the search box); it does not delay the answer."
+        )
+    res.target(
+        Target(
+            f"Ask page on {where}",
+            (
+                f"first answer {_fmt(first.median, 's')}; {_fmt(before.median, 'bytes')} "
+                f"before it, {_fmt(total.median, 'bytes')} in all (median of {len(visits)})"
+            ),
+            "-",
+            "reported",
+            None,
+        )
+    )
 
 
 def scale(res: Results, versions: int, runs: int, ask_count: int, real: dict[str, Any]) -> None:
