@@ -140,6 +140,10 @@ def test_markdown_normalisation_keeps_words_only() -> None:
         ("UpdatedJanuary 10, 2024\n", "updated", "2024-01-10"),
         ("Effective: the first Monday of June\n", "effective", None),
         ("Effective:June 31, 2026\n", "effective", None),
+        ("Effective:November 28, 2025\n", "effective", "2025-11-28"),
+        ("Last Update: March 3, 2025\n", "last updated", "2025-03-03"),
+        ("**Last update:** 3 March 2025\n", "last updated", "2025-03-03"),
+        ("Last Update: March 3, 2025\nEffective:April 1, 2025\n", "effective", "2025-04-01"),
     ],
 )
 def test_datelines(text: str, kind: str, day: str | None) -> None:
@@ -152,6 +156,7 @@ def test_datelines(text: str, kind: str, day: str | None) -> None:
 def test_no_dateline_and_sentences_are_not_datelines() -> None:
     """A sentence that starts with 'updated' is not a dateline, nor is a date deep in the text."""
     assert find_dateline("updated the terms on May 1, 2024\n") is None
+    assert find_dateline("Last updates: May 1, 2024\n") is None
     assert find_dateline("x\n" * 2000 + "Effective: May 1, 2024\n") is None
 
 
@@ -356,6 +361,83 @@ def test_watch_quiet_once_imported_or_reviewed(
     assert "0 of 1 mapped document(s)" in result.output
 
 
+@pytest.fixture
+def upgraded(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A repository where technical upgrades follow the archived text: one moves the dateline."""
+    path = tmp_path / "upgrade-versions"
+    repo = git.Repo.init(path)
+    readme = {"README.md": "# Versions of terms from the *Test Contrib* collection\n"}
+    commit(repo, readme, "Initial commit", "2024-01-01")
+    name = "Acme/Terms of Service.md"
+    shas = {"first": commit(repo, {name: AS_RECORDED}, "First record of Acme Terms", "2024-02-01")}
+    upgrade = "Apply technical or declaration upgrade on Acme Terms of Service"
+    # same words, another extraction: no dateline moved, not reported
+    shas["same"] = commit(repo, {name: AS_RECORDED.replace("\u00a0", " ")}, upgrade, "2024-03-01")
+    moved = "Effective: June 26, 2024\n\n" + AS_RECORDED + "4. You may not sell Output.\n"
+    shas["moved"] = commit(repo, {name: moved}, upgrade, "2024-07-08")
+    # words change again under the same dateline: an upgrade, not reported
+    shas["again"] = commit(repo, {name: moved + "5. Be kind.\n"}, upgrade, "2024-07-09")
+    return path, shas
+
+
+def test_watch_reports_an_upgrade_that_moves_the_dateline(
+    upgraded: tuple[Path, dict[str, str]], mapped: Path
+) -> None:
+    """An upgrade is never a version, but one that changes the dateline is reported."""
+    path, shas = upgraded
+    result = run("watch", path, "--terms", mapped, "--format", "json")
+    assert result.exit_code == 1, result.output
+    (doc,) = json.loads(result.output)["documents"]
+    (change,) = doc["changes"]
+    assert (change["commit"], change["status"], change["kind"]) == (
+        shas["moved"],
+        "pending",
+        "technical-upgrade",
+    )
+    assert (change["dateline_before"], change["dateline"]) == ("(none)", "Effective: June 26, 2024")
+    assert any("sell Output" in clause for clause in change["clauses"])
+    text = run("watch", path, "--terms", mapped).output
+    assert "upgrade (never imported) changed the dateline" in text
+    markdown = run("watch", path, "--terms", mapped, "--format", "markdown").output
+    assert "(upgrade; was (none))" in markdown
+    # the upgrade still cannot be imported
+    refused = run("import-ota", path, "--document", "acme/terms", "--terms", mapped,
+                  "--pick", shas["moved"])  # fmt: skip
+    assert refused.exit_code != 0 and "technical or declaration upgrade" in refused.output
+
+
+def test_an_upgrade_listed_as_not_obtained_is_settled(
+    upgraded: tuple[Path, dict[str, str]], mapped: Path
+) -> None:
+    """Listing the version the upgrade revealed under not_obtained settles it; so does a review."""
+    path, shas = upgraded
+    document = mapped / "acme" / "terms" / "document.yaml"
+    data = yaml.safe_load(document.read_text(encoding="utf-8"))
+    data["not_obtained"] = [{"effective": "2024-06-26", "source": "an OTA technical upgrade"}]
+    document.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = run("watch", path, "--terms", mapped, "--format", "json")
+    assert result.exit_code == 0, result.output
+    (change,) = json.loads(result.output)["documents"][0]["changes"]
+    assert change["status"] == "not obtained"
+    data["not_obtained"] = [{"effective": "2024-06-27", "source": "another day"}]
+    document.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert run("watch", path, "--terms", mapped).exit_code == 1
+    mapping = dict(MAPPING)
+    mapping["reviewed"] = [
+        {
+            "document": "acme/terms",
+            "commit": shas["moved"][:10],
+            "observed": "2024-07-08",
+            "judgement": "cosmetic",
+            "summary": "the dateline moved but the words on core actions did not",
+        }
+    ]
+    (mapped / "ota-mapping.yaml").write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    result = run("watch", path, "--terms", mapped, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["documents"][0]["changes"][0]["status"] == "reviewed: cosmetic"
+
+
 def test_quotes_gone_names_the_actions_whose_words_left() -> None:
     """An action is named when its deciding quote is no longer in the new text."""
     from tos_kb.interop.watch import quotes_gone
@@ -432,10 +514,16 @@ def test_real_collections_watch(real_repos: list[Path]) -> None:
     for doc in documents.values():
         for change in doc["changes"]:
             assert change["observed"] and len(change["commit"]) == 40
-            assert change["status"] in ("pending", "formatting only") or change[
+            assert change["status"] in ("pending", "formatting only", "not obtained") or change[
                 "status"
             ].startswith("reviewed")
     assert (result.exit_code == 1) == bool(report["changed"])
+    # the Grok terms effective 2026-06-26 exist only in a technical upgrade: reported, and
+    # settled because the document lists that version as not obtained
+    grok = {c["commit"][:7]: c for c in documents["xai/terms-of-service"]["changes"]}
+    assert grok["1656b3a"]["kind"] == "technical-upgrade"
+    assert grok["1656b3a"]["status"] == "not obtained"
+    assert grok["1656b3a"]["dateline"] == "Effective: June 26, 2026"
 
 
 def test_real_collections_list_archived_versions(real_repos: list[Path]) -> None:

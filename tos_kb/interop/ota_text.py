@@ -61,9 +61,11 @@ def holds_excerpt(archived: str, recorded: str) -> bool:
 # --- datelines ------------------------------------------------------------------
 
 _KINDS = ("effective", "last updated", "updated", "last modified", "last revised")
+_KIND_ALIASES = {"last update": "last updated"}
+"""Spellings of the same kind of dateline ("Last Update: March 3, 2025")."""
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DATELINE = re.compile(
-    r"^(?P<kind>(?i:effective(?:\s+date)?|last\s+updated|updated|last\s+modified|last\s+revised))"
+    r"^(?P<kind>(?i:effective(?:\s+date)?|last\s+update[d]?|updated|last\s+modified|last\s+revised))"
     r"(?![a-z])\s*:?\s*(?P<value>[^()\[\]]{0,40})"
 )
 _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
@@ -112,6 +114,7 @@ def find_dateline(text: str) -> Dateline | None:
         if match is None or not match.group("kind")[0].isupper():  # a dateline, not a sentence
             continue
         kind = " ".join(match.group("kind").lower().split()).replace(" date", "")
+        kind = _KIND_ALIASES.get(kind, kind)
         day, value = _read_day(match.group("value").strip())
         words = plain[: match.start("value")] + value
         found.append(Dateline(kind, words.strip(), day))

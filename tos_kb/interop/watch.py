@@ -9,6 +9,12 @@ archived text, it only changed formatting (same words after Markdown
 normalisation), or ``terms/ota-mapping.yaml`` lists it as reviewed. Each
 pending change comes with a clause-level summary from the project's own text
 diff (:func:`tos_kb.diff.text.diff_texts`).
+
+A "technical or declaration upgrade" is never a version, but OTA sometimes
+records a new text inside one (the Grok terms effective 26 June 2026 exist
+only in such commits). So an upgrade whose dateline differs from the text
+before it is reported too, unless the archive holds a version of that
+effective date, lists it under ``not_obtained``, or the mapping reviews it.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from tos_kb.interop.ota_mapping import (
     reviews_of,
 )
 from tos_kb.interop.ota_repo import OtaRepo, OtaVersion
-from tos_kb.interop.ota_text import normalise_markdown, plain_lines
+from tos_kb.interop.ota_text import find_dateline, normalise_markdown, plain_lines
 from tos_kb.records.loader import Archive, VersionEntry
 from tos_kb.records.timeline import version_start
 
@@ -41,12 +47,18 @@ class Change:
 
     version: OtaVersion
     collection: str
-    status: str  # "pending", "reviewed: <judgement>", "formatting only"
+    status: str  # "pending", "reviewed: <judgement>", "formatting only", "not obtained"
     clauses: list[str]
     chars_inserted: int
     chars_deleted: int
     dateline: str | None
     quotes_gone: list[str] = field(default_factory=list)
+    dateline_before: str | None = None  # set for an upgrade that changed the dateline
+
+    @property
+    def upgrade(self) -> bool:
+        """A technical upgrade reported because it changed the text's dateline."""
+        return not self.version.real
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data, for JSON."""
@@ -56,7 +68,9 @@ class Change:
             "collection": self.collection,
             "path": self.version.path,
             "status": self.status,
+            "kind": self.version.kind,
             "dateline": self.dateline,
+            "dateline_before": self.dateline_before,
             "chars_inserted": self.chars_inserted,
             "chars_deleted": self.chars_deleted,
             "quotes_gone": self.quotes_gone,
@@ -160,8 +174,13 @@ class _Stream:
         reviewed: dict[str, str],
         since: date | None,
         quotes: list[tuple[str, str]],
+        known_days: set[str],
     ) -> list[Change]:
-        """Real changes after the anchor (else after ``cut``), each diffed with the one before."""
+        """Real changes after the anchor (else after ``cut``), each diffed with the one before.
+
+        Upgrades that change the dateline are included (see the module's docstring);
+        ``known_days`` are the effective dates the archive holds or lists as not obtained.
+        """
         if self.anchor is not None:
             after = range(self.anchor + 1, len(self.listed))
             item = self.listed[self.anchor]
@@ -175,14 +194,61 @@ class _Stream:
                 base = decode(self.repo.text(item.version), item.version.path)
                 continue
             text = decode(self.repo.text(item.version), item.version.path)
-            if (
-                item.version.real
-                and not item.in_archive
-                and (since is None or item.version.observed >= since)
-            ):
-                found.append(_change(self.repo, item, base, text, reviewed, quotes))
+            if not item.in_archive and (since is None or item.version.observed >= since):
+                if item.version.real:
+                    found.append(_change(self.repo, item, base, text, reviewed, quotes))
+                elif (moved := dateline_moved(base, item)) is not None:
+                    change = _change(self.repo, item, base, text, reviewed, quotes)
+                    found.append(_upgrade_change(change, moved, item, known_days))
             base = text
         return found
+
+
+def dateline_moved(before: str, item: Listed) -> str | None:
+    """The dateline words before an upgrade, when the upgrade changed them (else None)."""
+    old = find_dateline(before)
+    old_words = old.words if old else None
+    new_words = item.dateline.words if item.dateline else None
+    if _dateline_key(old_words) == _dateline_key(new_words):
+        return None
+    return old_words or "(none)"
+
+
+def _dateline_key(words: str | None) -> str:
+    """Dateline words compared without spacing or punctuation ("16," and "16" are the same)."""
+    return "".join(ch for ch in (words or "").lower() if ch.isalnum())
+
+
+def _upgrade_change(change: Change, before: str, item: Listed, known_days: set[str]) -> Change:
+    """An upgrade that moved the dateline: pending unless reviewed, archived or listed."""
+    status = change.status
+    if status in ("pending", "formatting only"):
+        day = item.dateline.day if item.dateline else None
+        status = "not obtained" if day and day.isoformat() in known_days else "pending"
+    return Change(
+        version=change.version,
+        collection=change.collection,
+        status=status,
+        clauses=change.clauses,
+        chars_inserted=change.chars_inserted,
+        chars_deleted=change.chars_deleted,
+        dateline=change.dateline,
+        quotes_gone=change.quotes_gone,
+        dateline_before=before,
+    )
+
+
+def known_effective_days(archive: Archive, document: str) -> set[str]:
+    """Effective days the archive holds a version of, or lists as not obtained."""
+    days = {
+        str(entry.record.effective)
+        for entry in archive.versions.get(document, [])
+        if entry.record.effective
+    }
+    record = archive.documents.get(document)
+    if record is not None:
+        days |= {str(n.effective) for n in record.not_obtained}
+    return days
 
 
 def _change(
@@ -259,9 +325,10 @@ def watch(repos: list[OtaRepo], root: Path, since: date | None = None) -> WatchR
         cut = max(anchored) if anchored else (start.day if start else None)
         report.anchor = next((s.how for s in streams if s.how), "date" if cut else None)
         base = newest.read_text() if newest else ""
+        known = known_effective_days(archive, document)
         for stream in streams:
             report.changes.extend(
-                stream.changes(cut, base, reviewed, since, deciding_quotes(newest))
+                stream.changes(cut, base, reviewed, since, deciding_quotes(newest), known)
             )
         found = bool(streams)
         if found:
@@ -299,6 +366,12 @@ def to_text(report: WatchReport) -> str:
                 f"+{change.chars_inserted}/-{change.chars_deleted} chars"
                 + (f'; dateline "{change.dateline}"' if change.dateline else "")
             )
+            if change.upgrade:
+                lines.append(
+                    "      a technical or declaration upgrade (never imported) changed the "
+                    f'dateline from "{change.dateline_before}": read it; a new version there '
+                    "goes under not_obtained, a false alarm under reviewed:"
+                )
             if change.quotes_gone:
                 lines.append(f"      quotes no longer found for: {', '.join(change.quotes_gone)}")
             lines.extend(f"      {clause}" for clause in change.clauses)
@@ -332,9 +405,10 @@ def to_markdown(report: WatchReport) -> str:
             "|---|---|---|---|---|---|---|",
         ]
         for change in doc.pending:
+            moved = f" (upgrade; was {change.dateline_before})" if change.upgrade else ""
             out.append(
                 f"| {change.version.observed} | `{change.version.short}` | {change.collection} "
-                f"| {change.version.path} | {change.dateline or ''} "
+                f"| {change.version.path} | {change.dateline or ''}{moved} "
                 f"| +{change.chars_inserted}/-{change.chars_deleted} "
                 f"| {', '.join(change.quotes_gone)} |"
             )
