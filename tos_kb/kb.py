@@ -56,7 +56,8 @@ class KnowledgeBase:
         """The data release answers come from (computed once, from git in a checkout)."""
         if self._release is None:
             newest = self.index.newest_change()
-            self._release = of_folder(self.root, newest.isoformat() if newest else None)
+            day = newest.isoformat() if newest else None
+            self._release = of_folder(self.root, day, self.cache_key)
         return self._release
 
     @property

@@ -41,6 +41,10 @@ compiled from the records and the entry replaced. Writes go to a temporary
 file in the same folder, renamed over the entry; the temporary file is
 removed on every path, success or failure.
 
+**Change events** (:mod:`tos_kb.store.events`) are kept in the same folder
+under the same key, with the same checks, written the first time
+``kb.changes()`` computes them.
+
 The cache lives in ``$TOS_KB_CACHE`` or ``~/.cache/tos-kb``; set
 ``TOS_KB_NO_CACHE=1`` to bypass it.
 """
@@ -77,8 +81,10 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 INDEX_SUFFIX = ".pickle"
 CHANGES_SUFFIX = ".changes.pickle"  # the change events computed from the same archive
+RELEASE_SUFFIX = ".release.json"  # a checkout's data release (store.releasememo)
 
 _said: set[str] = set()
+_left_out: dict[tuple[str, str], str] = {}  # (root, fingerprint) -> see left_out
 T = TypeVar("T")
 Memo = dict[str, list[Any]]  # path -> [size, mtime_ns, inode, ctime_ns, sha256]
 
@@ -106,8 +112,11 @@ def unused(exc: Exception) -> str:
 # --- the key ---------------------------------------------------------------------------
 
 
-def _entries(root: Path) -> Iterator[tuple[str, os.stat_result | None, str]]:
-    """Every entry under ``root`` (relative path, lstat or None if unreadable, path)."""
+def _entries(
+    root: Path, skipped: list[str] | None = None
+) -> Iterator[tuple[str, os.stat_result | None, str]]:
+    """Every entry under ``root`` (relative path, lstat or None if unreadable, path); the
+    entries left out (editors' backup and lock files, ``__pycache__``) go to ``skipped``."""
     from tos_kb.records.files import ignored
 
     stack = [root]
@@ -121,6 +130,8 @@ def _entries(root: Path) -> Iterator[tuple[str, os.stat_result | None, str]]:
             continue
         for entry in found:
             if ignored(entry.name) or entry.name == "__pycache__":
+                if skipped is not None:
+                    skipped.append(_skipped(entry))
                 continue
             try:
                 info = entry.stat(follow_symlinks=False)
@@ -130,6 +141,14 @@ def _entries(root: Path) -> Iterator[tuple[str, os.stat_result | None, str]]:
                 stack.append(Path(entry.path))
             else:
                 yield os.path.relpath(entry.path, root), info, entry.path
+
+
+def _skipped(entry: os.DirEntry[str]) -> str:
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return f"{entry.path}\0unreadable"
+    return f"{entry.path}\0{info.st_mode}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
 
 
 def _file_hash(path: str, info: os.stat_result | None, memo: Memo, fresh: Memo) -> str:
@@ -167,13 +186,24 @@ def fingerprint(root: Path) -> str:
     memo = _read_memo(folder, memo_name) if folder is not None else {}
     fresh: Memo = {}
     digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
+    skipped: list[str] = []
     for label, base in (("terms", root), ("code", PACKAGE)):
-        for relative, info, path in sorted(_entries(base), key=lambda e: e[0]):
+        found = _entries(base, skipped if label == "terms" else None)
+        for relative, info, path in sorted(found, key=lambda e: e[0]):
             content = _file_hash(path, info, memo, fresh)
             digest.update(f"{label}\0{relative}\0{content}\n".encode())
     if folder is not None and fresh != memo:
         _write(folder, memo_name, json.dumps(fresh).encode())
-    return digest.hexdigest()
+    key = digest.hexdigest()
+    _left_out[(str(root), key)] = hashlib.sha256("\n".join(sorted(skipped)).encode()).hexdigest()
+    return key
+
+
+def left_out(root: Path, key: str) -> str | None:
+    """A digest of the entries of ``root`` its fingerprint ``key`` leaves out, with their
+    stats, as this process last saw them (None: not fingerprinted here). An editor's backup
+    file does not change the records, but ``git status`` lists it (see store.releasememo)."""
+    return _left_out.get((str(root), key))
 
 
 # --- the folder --------------------------------------------------------------------------
@@ -286,7 +316,7 @@ def _prune(folder: Path) -> None:
     try:
         names = os.listdir(dir_fd)
         doomed = [n for n in names if n.endswith(".tmp") and _old(n, dir_fd)]
-        for suffix in (INDEX_SUFFIX, CHANGES_SUFFIX, ".json"):
+        for suffix in (INDEX_SUFFIX, CHANGES_SUFFIX, RELEASE_SUFFIX, ".json"):
             found = []
             for name in names:
                 if _kind(name) == suffix and not name.startswith("."):
@@ -302,7 +332,7 @@ def _prune(folder: Path) -> None:
 
 def _kind(name: str) -> str:
     """Which kind of entry ``name`` is, by its suffix (each kind keeps its own :data:`KEEP`)."""
-    for suffix in (CHANGES_SUFFIX, INDEX_SUFFIX, ".json"):
+    for suffix in (CHANGES_SUFFIX, INDEX_SUFFIX, RELEASE_SUFFIX, ".json"):
         if name.endswith(suffix):
             return suffix
     return ""
