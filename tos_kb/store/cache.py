@@ -119,14 +119,16 @@ def _entries(
     entries left out (editors' backup and lock files, ``__pycache__``) go to ``skipped``."""
     from tos_kb.records.files import ignored
 
-    stack = [root]
+    base = os.fspath(root)
+    cut = len(base) if base.endswith(os.sep) else len(base) + 1  # paths below: base/...
+    stack = [base]
     while stack:
         folder = stack.pop()
         try:
             with os.scandir(folder) as it:
                 found = list(it)
         except OSError:
-            yield os.path.relpath(folder, root), None, str(folder)
+            yield os.path.relpath(folder, base), None, folder
             continue
         for entry in found:
             if ignored(entry.name) or entry.name == "__pycache__":
@@ -138,9 +140,9 @@ def _entries(
             except OSError:
                 continue
             if stat.S_ISDIR(info.st_mode):
-                stack.append(Path(entry.path))
+                stack.append(entry.path)
             else:
-                yield os.path.relpath(entry.path, root), info, entry.path
+                yield entry.path[cut:], info, entry.path
 
 
 def _skipped(entry: os.DirEntry[str]) -> str:
