@@ -209,3 +209,19 @@ def test_a_package_reads_the_events_built_into_it(
     rebuilt = KnowledgeBase(kb.root, kb.index, packaged=True)
     assert dumped(rebuilt.changes(include_reworded=True)) == dumped(found)
     assert rebuilt._archive is not None  # computed from the records instead
+
+
+def test_a_revision_keeps_its_events_under_its_own_content(cache_dir: Path) -> None:
+    """load(rev=) caches and reads events like any folder: those of terms/ as committed."""
+    import git
+
+    repo = git.Repo(REPO_TERMS.parent)
+    if repo.is_dirty(path="terms", untracked_files=True):
+        pytest.skip("terms/ has uncommitted changes: HEAD holds other records")
+    now = dumped(tos_kb.load(REPO_TERMS).changes(include_reworded=True))
+    first = tos_kb.load(rev="HEAD")
+    assert dumped(first.changes(include_reworded=True)) == now
+    again = tos_kb.load(rev="HEAD")
+    assert dumped(again.changes(include_reworded=True)) == now
+    assert again._archive is None  # from the cache: the committed records were not parsed
+    assert again.release.commit == repo.head.commit.hexsha
