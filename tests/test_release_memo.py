@@ -157,3 +157,19 @@ def test_a_git_variable_that_moves_the_repository_is_never_remembered(
     runs = git_runs(monkeypatch)
     answered_release(terms)
     assert len(runs) == 2
+
+
+def test_a_damaged_memo_is_a_miss_and_git_is_asked(
+    repo: git.Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A remembered release that is not JSON is said once and replaced by git's answer."""
+    terms = terms_of(repo)
+    expected = git_says(terms)
+    for _ in range(3):
+        answered_release(terms)
+    [memo] = (terms.parent.parent / "cache").glob(f"*{cache.RELEASE_SUFFIX}")
+    memo.write_bytes(b"\xff not json")
+    runs = git_runs(monkeypatch)
+    assert answered_release(terms) == expected
+    assert len(runs) == 2
+    assert "was not used" in capsys.readouterr().err

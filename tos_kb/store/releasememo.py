@@ -108,6 +108,9 @@ def git_files(terms: Path) -> str | None:
         _stat(top.joinpath(*relative.parts[:i]) / ".gitignore") for i in range(len(relative.parts))
     ]
     parts += [_stat(Path(os.path.expanduser(p))) for p in _GLOBAL]
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    if xdg:
+        parts += [_stat(Path(xdg) / "git" / name) for name in ("config", "ignore")]
     parts += [os.environ.get("HOME", ""), os.environ.get("XDG_CONFIG_HOME", "")]
     parts += [f"{n}={os.environ[n]}" for n in variables]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
@@ -118,6 +121,13 @@ def _state(terms: Path, key: str) -> str | None:
     left_out = cache.left_out(terms, key)
     files = git_files(terms) if left_out is not None else None
     return None if files is None else f"{left_out}:{files}"
+
+
+def _parse(data: bytes) -> object:
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        raise cache.CacheError(f"it is not a remembered release: {exc}") from None
 
 
 def remembered(
@@ -134,7 +144,7 @@ def remembered(
         hashlib.sha256(f"{key}\0{newest_change}\0{state}".encode()).hexdigest()
         + cache.RELEASE_SUFFIX
     )
-    found = cache.read_entry(name, json.loads)
+    found = cache.read_entry(name, _parse)
     if isinstance(found, dict):
         return found
     made = ask_git()
