@@ -1,4 +1,4 @@
-"""Build hook: put the archive, its compiled index and its data release inside the package.
+"""Build hook: put the archive, its compiled index, change events and data release in the package.
 
 Why a build hook rather than committed package data: ``terms/`` stays the one
 source in the repository, and every wheel carries exactly the archive it was
@@ -24,7 +24,9 @@ SDIST_RELEASE = HERE / "RELEASE.json"
 def _tos_kb():  # type: ignore[no-untyped-def]
     """The package from this source tree (the build environment has its dependencies)."""
     sys.path.insert(0, str(HERE))
+    import tos_kb.diff.changes
     import tos_kb.loading
+    import tos_kb.store.events
     import tos_kb.store.release
 
     return tos_kb
@@ -40,7 +42,7 @@ def _release(index):  # type: ignore[no-untyped-def]
 
 
 class BuildWithArchive(build_py):
-    """build_py, then ``tos_kb/_archive/``: terms/, index.pickle, release.json."""
+    """build_py, then ``tos_kb/_archive/``: terms/, index.pickle, changes.pickle, release.json."""
 
     def run(self) -> None:
         super().run()
@@ -53,6 +55,8 @@ class BuildWithArchive(build_py):
         shutil.copytree(HERE / "terms", target / "terms", symlinks=False)
         kb = tos_kb.loading.load(target / "terms")  # strict: a broken archive fails the build
         tos_kb.loading.write_packaged_index(target, kb.index)
+        changes = tos_kb.diff.changes.all_changes(kb.index, kb.archive)
+        tos_kb.store.events.write_packaged(target, kb.index, changes)
         tos_kb.store.release.write(target, _release(kb.index))
 
 

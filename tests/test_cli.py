@@ -165,3 +165,41 @@ def test_ask_imports_neither_the_record_models_nor_the_validator() -> None:
     ).stdout
     assert "Verdict: PROHIBITED" in out
     assert "LOADED []" in out
+
+
+def test_a_warm_ask_in_a_checkout_starts_no_process() -> None:
+    """Once git's answer for the data release is remembered, `tos-kb ask` runs no git (nor
+    any other process): the release comes from the cache, keyed by the files git reads."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import pytest
+
+    from tos_kb.store.releasememo import HARMLESS
+
+    if any(n.startswith("GIT_") and not n.startswith(HARMLESS) for n in os.environ):
+        pytest.skip("a GIT_* variable moves what git reads: git is asked every time, by design")
+    tos_kb.load()
+    probe = (
+        "import sys; from tos_kb.cli import main\n"
+        "try:\n"
+        "    main(['ask', 'openai', 'train-on-outputs', '--on', '2023-06-01',"
+        " '--fact', 'competing=true'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('PROCESSES', 'subprocess' in sys.modules)\n"
+    )
+    outs = []
+    for _ in range(40):  # git may refresh its index for a second after a fresh clone
+        out = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout
+        outs.append(out.splitlines())
+        if "PROCESSES False" in out:
+            break
+        time.sleep(0.1)
+    assert "PROCESSES False" in outs[-1][-1]
+    assert {lines[-2] for lines in outs} == {outs[0][-2]}  # the same data release each time
+    assert outs[0][-2].startswith("Data release: ")

@@ -38,10 +38,14 @@ class KnowledgeBase:
         *,
         origin: str = "explicit",
         release: Release | None = None,
+        cache_key: str | None = None,
+        packaged: bool = False,
     ):
         self.root = root
         self.index = index
         self.origin = origin  # how the archive was chosen: explicit, environment, checkout...
+        self.cache_key = cache_key  # the fingerprint its index is cached under, if cached
+        self.packaged = packaged  # whether the index is the one built into the package
         self._archive = archive
         self._release = release
         self._changes: list[ChangeEvent] | None = None
@@ -52,7 +56,8 @@ class KnowledgeBase:
         """The data release answers come from (computed once, from git in a checkout)."""
         if self._release is None:
             newest = self.index.newest_change()
-            self._release = of_folder(self.root, newest.isoformat() if newest else None)
+            day = newest.isoformat() if newest else None
+            self._release = of_folder(self.root, day, self.cache_key)
         return self._release
 
     @property
@@ -143,10 +148,10 @@ class KnowledgeBase:
         and a summary in plain words. Rewordings that move no answer are left
         out unless ``include_reworded``.
         """
-        from tos_kb.diff.changes import all_changes, filter_changes
+        from tos_kb.diff.changes import filter_changes
 
         if self._changes is None:
-            self._changes = all_changes(self.index, self.archive)
+            self._changes = self._all_changes()
         if action is not None:
             self.index.check_action(action)
         return filter_changes(
@@ -160,6 +165,30 @@ class KnowledgeBase:
             until=parse_on(until) if until else None,
             include_reworded=include_reworded,
         )
+
+    def _all_changes(self) -> list[ChangeEvent]:
+        """Every change event: stored beside the index when it can be, else computed (once)."""
+        from tos_kb.diff.changes import all_changes
+        from tos_kb.store import events
+
+        if self.packaged:
+            found = events.read_packaged(self.index)
+        elif self.cache_key is not None:
+            found = events.read(self.cache_key, self.index)
+        else:
+            found = None
+        if found is None:
+            found = all_changes(self.index, self.archive)
+            if self.cache_key is not None and self._unchanged_since_load():
+                events.write(self.cache_key, self.index, found)
+        return found
+
+    def _unchanged_since_load(self) -> bool:
+        """Whether ``terms/`` still has the content the index was compiled from (the records
+        may have been read from the folder later): only then are events stored under its key."""
+        from tos_kb.store.cache import fingerprint
+
+        return fingerprint(self.root) == self.cache_key
 
     def story(
         self,

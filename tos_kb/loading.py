@@ -50,7 +50,11 @@ def load(
         index = packaged_index()
         if index is not None:
             return KnowledgeBase(
-                located.root, index, origin=located.origin, release=release.read(PACKAGED)
+                located.root,
+                index,
+                origin=located.origin,
+                release=release.read(PACKAGED),
+                packaged=True,
             )
     return _compile(
         located.root, strict, origin=located.origin, use_cache=strict and cache_compiled
@@ -70,7 +74,7 @@ def _compile(root: Path, strict: bool, *, origin: str, use_cache: bool) -> Knowl
     if key is not None:
         cached = cache.read(key)
         if cached is not None:
-            return KnowledgeBase(root, cached, origin=origin)
+            return KnowledgeBase(root, cached, origin=origin, cache_key=key)
     from tos_kb.records.loader import load_archive
     from tos_kb.records.validate import check_structure
 
@@ -81,7 +85,7 @@ def _compile(root: Path, strict: bool, *, origin: str, use_cache: bool) -> Knowl
     index = Index(archive)
     if key is not None:
         cache.write(key, index)
-    return KnowledgeBase(root, index, archive, origin=origin)
+    return KnowledgeBase(root, index, archive, origin=origin, cache_key=key)
 
 
 def packaged_index() -> Index | None:

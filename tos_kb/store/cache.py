@@ -41,6 +41,10 @@ compiled from the records and the entry replaced. Writes go to a temporary
 file in the same folder, renamed over the entry; the temporary file is
 removed on every path, success or failure.
 
+**Change events** (:mod:`tos_kb.store.events`) are kept in the same folder
+under the same key, with the same checks, written the first time
+``kb.changes()`` computes them.
+
 The cache lives in ``$TOS_KB_CACHE`` or ``~/.cache/tos-kb``; set
 ``TOS_KB_NO_CACHE=1`` to bypass it.
 """
@@ -57,9 +61,9 @@ import secrets
 import stat
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tos_kb.store.safepickle import restricted_loads
 
@@ -75,7 +79,13 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
+INDEX_SUFFIX = ".pickle"
+CHANGES_SUFFIX = ".changes.pickle"  # the change events computed from the same archive
+RELEASE_SUFFIX = ".release.json"  # a checkout's data release (store.releasememo)
+
 _said: set[str] = set()
+_left_out: dict[tuple[str, str], str] = {}  # (root, fingerprint) -> see left_out
+T = TypeVar("T")
 Memo = dict[str, list[Any]]  # path -> [size, mtime_ns, inode, ctime_ns, sha256]
 
 
@@ -102,30 +112,45 @@ def unused(exc: Exception) -> str:
 # --- the key ---------------------------------------------------------------------------
 
 
-def _entries(root: Path) -> Iterator[tuple[str, os.stat_result | None, str]]:
-    """Every entry under ``root`` (relative path, lstat or None if unreadable, path)."""
+def _entries(
+    root: Path, skipped: list[str] | None = None
+) -> Iterator[tuple[str, os.stat_result | None, str]]:
+    """Every entry under ``root`` (relative path, lstat or None if unreadable, path); the
+    entries left out (editors' backup and lock files, ``__pycache__``) go to ``skipped``."""
     from tos_kb.records.files import ignored
 
-    stack = [root]
+    base = os.fspath(root)
+    cut = len(base) if base.endswith(os.sep) else len(base) + 1  # paths below: base/...
+    stack = [base]
     while stack:
         folder = stack.pop()
         try:
             with os.scandir(folder) as it:
                 found = list(it)
         except OSError:
-            yield os.path.relpath(folder, root), None, str(folder)
+            yield os.path.relpath(folder, base), None, folder
             continue
         for entry in found:
             if ignored(entry.name) or entry.name == "__pycache__":
+                if skipped is not None:
+                    skipped.append(_skipped(entry))
                 continue
             try:
                 info = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
             if stat.S_ISDIR(info.st_mode):
-                stack.append(Path(entry.path))
+                stack.append(entry.path)
             else:
-                yield os.path.relpath(entry.path, root), info, entry.path
+                yield entry.path[cut:], info, entry.path
+
+
+def _skipped(entry: os.DirEntry[str]) -> str:
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return f"{entry.path}\0unreadable"
+    return f"{entry.path}\0{info.st_mode}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
 
 
 def _file_hash(path: str, info: os.stat_result | None, memo: Memo, fresh: Memo) -> str:
@@ -163,13 +188,24 @@ def fingerprint(root: Path) -> str:
     memo = _read_memo(folder, memo_name) if folder is not None else {}
     fresh: Memo = {}
     digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
+    skipped: list[str] = []
     for label, base in (("terms", root), ("code", PACKAGE)):
-        for relative, info, path in sorted(_entries(base), key=lambda e: e[0]):
+        found = _entries(base, skipped if label == "terms" else None)
+        for relative, info, path in sorted(found, key=lambda e: e[0]):
             content = _file_hash(path, info, memo, fresh)
             digest.update(f"{label}\0{relative}\0{content}\n".encode())
     if folder is not None and fresh != memo:
         _write(folder, memo_name, json.dumps(fresh).encode())
-    return digest.hexdigest()
+    key = digest.hexdigest()
+    _left_out[(str(root), key)] = hashlib.sha256("\n".join(sorted(skipped)).encode()).hexdigest()
+    return key
+
+
+def left_out(root: Path, key: str) -> str | None:
+    """A digest of the entries of ``root`` its fingerprint ``key`` leaves out, with their
+    stats, as this process last saw them (None: not fingerprinted here). An editor's backup
+    file does not change the records, but ``git status`` lists it (see store.releasememo)."""
+    return _left_out.get((str(root), key))
 
 
 # --- the folder --------------------------------------------------------------------------
@@ -273,7 +309,7 @@ def _write(folder: Path, name: str, data: bytes) -> None:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the :data:`KEEP` newest entries (and memos); remove the rest, and any temporary
+    """Keep the :data:`KEEP` newest entries of each kind; remove the rest, and any temporary
     file older than an hour (left by a process that was killed while writing)."""
     try:
         dir_fd = _open_folder(folder, create=False)
@@ -282,10 +318,10 @@ def _prune(folder: Path) -> None:
     try:
         names = os.listdir(dir_fd)
         doomed = [n for n in names if n.endswith(".tmp") and _old(n, dir_fd)]
-        for suffix in (".pickle", ".json"):
+        for suffix in (INDEX_SUFFIX, CHANGES_SUFFIX, RELEASE_SUFFIX, ".json"):
             found = []
             for name in names:
-                if name.endswith(suffix) and not name.startswith("."):
+                if _kind(name) == suffix and not name.startswith("."):
                     with contextlib.suppress(OSError):
                         found.append((os.stat(name, dir_fd=dir_fd).st_mtime_ns, name))
             doomed += [name for _, name in sorted(found, reverse=True)[KEEP:]]
@@ -294,6 +330,14 @@ def _prune(folder: Path) -> None:
                 os.unlink(name, dir_fd=dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _kind(name: str) -> str:
+    """Which kind of entry ``name`` is, by its suffix (each kind keeps its own :data:`KEEP`)."""
+    for suffix in (CHANGES_SUFFIX, INDEX_SUFFIX, RELEASE_SUFFIX, ".json"):
+        if name.endswith(suffix):
+            return suffix
+    return ""
 
 
 def _old(name: str, dir_fd: int) -> bool:
@@ -323,26 +367,37 @@ def _read_memo(folder: Path, name: str) -> Memo:
 # --- the index -----------------------------------------------------------------------------
 
 
-def loads(data: bytes, key: str) -> Index:
-    """The index stored in ``data`` for ``key``; :class:`CacheError` for anything else."""
-    from tos_kb.answer.index import Index
-
+def unpack(data: bytes, magic: bytes) -> Any:
+    """What an entry written by :func:`pack` with ``magic`` holds; :class:`CacheError` if not."""
     head, digest, payload = (
-        data[: len(MAGIC)],
-        data[len(MAGIC) : len(MAGIC) + 32],
-        data[len(MAGIC) + 32 :],
+        data[: len(magic)],
+        data[len(magic) : len(magic) + 32],
+        data[len(magic) + 32 :],
     )
-    if head != MAGIC:
+    if head != magic:
         raise CacheError("it is not a tos-kb cache entry of this format")
     if hashlib.sha256(payload).digest() != digest:
         raise CacheError("its checksum does not match: the file is damaged")
     gc.disable()  # unpickling builds many small objects; cyclic GC passes would dominate
     try:
-        found = restricted_loads(payload)
+        return restricted_loads(payload)
     except Exception as exc:  # a damaged pickle can fail in any way: each is a miss
         raise CacheError(f"{type(exc).__name__}: {exc}") from None
     finally:
         gc.enable()
+
+
+def pack(value: Any, magic: bytes) -> bytes:
+    """``value`` pickled behind ``magic`` and the payload's sha256 (read back by :func:`unpack`)."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return magic + hashlib.sha256(payload).digest() + payload
+
+
+def loads(data: bytes, key: str) -> Index:
+    """The index stored in ``data`` for ``key``; :class:`CacheError` for anything else."""
+    from tos_kb.answer.index import Index
+
+    found = unpack(data, MAGIC)
     if not (isinstance(found, tuple) and len(found) == 3 and found[:2] == (FORMAT, key)):
         raise CacheError("it holds something other than this archive's compiled index")
     if not isinstance(found[2], Index):
@@ -352,19 +407,17 @@ def loads(data: bytes, key: str) -> Index:
 
 def dumps(index: Index, key: str) -> bytes:
     """``index`` as stored for ``key`` (read back by :func:`loads`)."""
-    payload = pickle.dumps((FORMAT, key, index), protocol=pickle.HIGHEST_PROTOCOL)
-    return MAGIC + hashlib.sha256(payload).digest() + payload
+    return pack((FORMAT, key, index), MAGIC)
 
 
-def read(key: str) -> Index | None:
-    """The cached compiled index for ``key``, or None (missing, untrusted or unreadable)."""
+def read_entry(name: str, parse: Callable[[bytes], T]) -> T | None:
+    """The cache entry ``name`` parsed, or None (caching off, missing, untrusted or unreadable)."""
     folder = cache_dir()
     if folder is None:
         return None
-    name = f"{key}.pickle"
     try:
         data = _read_entry(folder, name)
-        return None if data is None else loads(data, key)
+        return None if data is None else parse(data)
     except UnsafeFolder as exc:
         say_once(unused(exc))
         return None
@@ -373,10 +426,20 @@ def read(key: str) -> Index | None:
         return None
 
 
-def write(key: str, index: Index) -> None:
-    """Store an index atomically; a cache that cannot be written is skipped (said once)."""
+def write_entry(name: str, data: bytes) -> None:
+    """Store an entry atomically; a cache that cannot be written is skipped (said once)."""
     folder = cache_dir()
     if folder is None:
         return
-    _write(folder, f"{key}.pickle", dumps(index, key))
+    _write(folder, name, data)
     _prune(folder)
+
+
+def read(key: str) -> Index | None:
+    """The cached compiled index for ``key``, or None (missing, untrusted or unreadable)."""
+    return read_entry(f"{key}{INDEX_SUFFIX}", lambda data: loads(data, key))
+
+
+def write(key: str, index: Index) -> None:
+    """Store an index atomically; a cache that cannot be written is skipped (said once)."""
+    write_entry(f"{key}{INDEX_SUFFIX}", dumps(index, key))

@@ -11,9 +11,10 @@ was built with in ``tos_kb/_archive/release.json``.
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from tos_kb.store import releasememo
 
 RELEASE_FILE = "release.json"
 
@@ -34,6 +35,8 @@ class Release:
 
 def git_state(terms: Path) -> tuple[str | None, bool]:
     """The commit of the repository holding ``terms`` and whether ``terms`` has changes."""
+    import subprocess
+
     try:
         commit = subprocess.run(
             ["git", "-C", str(terms), "rev-parse", "HEAD"],
@@ -63,10 +66,29 @@ def make(newest_change: str | None, commit: str | None, dirty: bool) -> Release:
     )
 
 
-def of_folder(terms: Path, newest_change: str | None) -> Release:
-    """The release of an archive folder: from git when it is in a repository."""
-    commit, dirty = git_state(terms)
-    return make(newest_change, commit, dirty)
+def of_folder(terms: Path, newest_change: str | None, key: str | None = None) -> Release:
+    """The release of an archive folder: from git when it is in a repository.
+
+    With ``key``, the fingerprint of ``terms`` (:func:`tos_kb.store.cache.fingerprint`),
+    git runs only when what it reads changed (:mod:`tos_kb.store.releasememo`).
+    """
+
+    def ask_git() -> dict[str, object]:
+        commit, dirty = git_state(terms)
+        return make(newest_change, commit, dirty).to_dict()
+
+    found = releasememo.remembered(terms, newest_change, key, ask_git)
+    try:
+        return _from_dict(found)
+    except (KeyError, TypeError, ValueError):
+        return _from_dict(ask_git())
+
+
+def _from_dict(data: dict[str, object]) -> Release:
+    made = Release(**data)  # type: ignore[arg-type]
+    if not (isinstance(made.id, str) and isinstance(made.dirty, bool)):
+        raise ValueError("not a release")
+    return made
 
 
 def read(folder: Path) -> Release | None:

@@ -1,4 +1,4 @@
-"""Unpickling that builds only the classes a compiled index is made of, and calls nothing.
+"""Unpickling that builds only the classes of a compiled index and its change events.
 
 Why a module of its own: the cache (``store.cache``) and the index's lazily
 unpacked shards (``answer.shelf``) both read pickles, and neither may import
@@ -12,7 +12,8 @@ import io
 import pickle
 from typing import Any
 
-# What a compiled index is made of: the only classes the unpickler will build.
+# What a compiled index and its change events (store.events) are made of: the only
+# classes the unpickler will build. Each is plain data (dataclasses, enums, dates).
 ALLOWED = frozenset(
     {
         ("datetime", "date"),
@@ -25,6 +26,11 @@ ALLOWED = frozenset(
         ("tos_kb.answer.index", "Index"),
         ("tos_kb.answer.shelf", "Shelf"),
         ("tos_kb.answer.shelf", "part_of"),
+        ("tos_kb.diff.changes", "ChangeEvent"),
+        ("tos_kb.diff.rules", "ActionChange"),
+        ("tos_kb.diff.rules", "Answer"),
+        ("tos_kb.diff.rules", "Direction"),
+        ("tos_kb.diff.rules", "Witness"),
         ("tos_kb.records.conditions", "All"),
         ("tos_kb.records.conditions", "Any_"),
         ("tos_kb.records.conditions", "Not"),
