@@ -11,6 +11,9 @@ change, is one that ``ask`` reproduces. In order:
    them: a prohibition wins over a condition, a condition over a permission;
    a gap in a governing document makes the answer unknown unless a
    prohibition in force decides it anyway; silence is never permission.
+   An excerpt in force that is silent on the action is such a gap (we do
+   not know what its full text says), unless its record says the excerpt is
+   complete on the action (:func:`~tos_kb.answer.evaluate.excerpt_gap`).
 2. :func:`ask` then settles a conditional answer whose every case agrees,
    keeps only the missing facts that change the answer, and lists the cases.
 """
@@ -24,7 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tos_kb.answer.decision import Branch, Citation, Decision
-from tos_kb.answer.evaluate import Outcome, combine, to_verdict
+from tos_kb.answer.evaluate import Outcome, combine, excerpt_gap, to_verdict
 from tos_kb.answer.factspace import relevant_values
 from tos_kb.answer.index import CompiledGovernance, Index
 from tos_kb.errors import InputError
@@ -199,6 +202,7 @@ def decide(
     )
     outcomes: list[Consulted] = []
     gaps: list[str] = []
+    unshown: list[str] = []  # governing excerpts silent on the action: gaps too
     for gov in index.documents_on(subject_id, day):
         scope: cond.Truth = True if gov.when is None else gov.when.evaluate(facts)
         if scope is False:
@@ -228,12 +232,14 @@ def decide(
         outcome = version.outcome(action, facts)
         if scope is None and outcome.verdict != RuleVerdict.SILENT:
             outcome = _scope_conditional(outcome, gov, facts)
+        if scope is True and excerpt_gap(outcome, index.coverage.get(placed.key)):
+            unshown.append(gov.document)
         outcomes.append((gov, placed, outcome, scope))
     if not outcomes and not gaps:
         decision.reasons.append(f"no document governs {subject_id} on {day} in this archive")
         decision.unknown_reason = "no-version-in-force"
         return decision
-    _combine_into(decision, outcomes, gaps)
+    _combine_into(decision, outcomes, gaps, unshown)
     if decision.verdict == Verdict.UNKNOWN:
         decision.unknown_reason = _why_unknown(index, day, outcomes, gaps)
     return decision
@@ -244,24 +250,38 @@ def _why_unknown(index: Index, day: date, outcomes: list[Consulted], gaps: list[
     if gaps:
         between = any(index.between_versions(document, day) for document in gaps)
         return "gap-between-versions" if between else "no-version-in-force"
-    excerpts = any(index.coverage.get(placed.key) == "excerpt" for _, placed, _, _ in outcomes)
+    excerpts = any(excerpt_gap(o, index.coverage.get(placed.key)) for _, placed, o, _ in outcomes)
     return "excerpt-does-not-cover" if excerpts else "silent"
 
 
-def _combine_into(decision: Decision, outcomes: list[Consulted], gaps: list[str]) -> None:
-    """Forbid overrides across documents; gaps and silence leave the answer unknown."""
+def _combine_into(
+    decision: Decision, outcomes: list[Consulted], gaps: list[str], unshown: list[str]
+) -> None:
+    """Forbid overrides across documents; gaps (``unshown``: silent excerpts too) and silence
+    leave the answer unknown."""
     verdict = combine([o for _, _, o, _ in outcomes])
     for gov, placed, outcome, _ in outcomes:
         label = outcome.verdict.value if outcome.verdict != RuleVerdict.SILENT else "silent"
         decision.reasons.append(
             f"{placed.key} ({gov.role}): {label}"
             + (f" — {outcome.notes[0]}" if outcome.notes else "")
+            + (
+                f" (the excerpt is complete on this: {outcome.complete[0]})"
+                if outcome.complete
+                else ""
+            )
         )
-    if gaps and verdict != RuleVerdict.PROHIBITED:
+    if (gaps or unshown) and verdict != RuleVerdict.PROHIBITED:
         decision.verdict = Verdict.UNKNOWN
-        decision.reasons.append(
-            "unknown: a governing document has no archived version in force on that date"
-        )
+        if gaps:
+            decision.reasons.append(
+                "unknown: a governing document has no archived version in force on that date"
+            )
+        if unshown:
+            decision.reasons.append(
+                f"unknown: the archived excerpt of {', '.join(unshown)} in force does not show "
+                "what its full text says of this action, and silence is not permission"
+            )
         return
     decision.verdict = to_verdict(verdict)
     if verdict == RuleVerdict.SILENT:
