@@ -265,11 +265,7 @@ def _combine_into(
         decision.reasons.append(
             f"{placed.key} ({gov.role}): {label}"
             + (f" — {outcome.notes[0]}" if outcome.notes else "")
-            + (
-                f" (the excerpt is complete on this: {outcome.complete[0]})"
-                if outcome.complete
-                else ""
-            )
+            + (f" — complete excerpt: {outcome.complete[0]}" if outcome.complete else "")
         )
     if (gaps or unshown) and verdict != RuleVerdict.PROHIBITED:
         decision.verdict = Verdict.UNKNOWN
