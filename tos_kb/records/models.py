@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -463,16 +464,17 @@ class VersionRecord(Record):
     )
     rules: list[Rule] = Field(default_factory=list, description="What the text says of actions.")
 
-    @model_validator(mode="after")
-    def _complete_only_in_excerpts(self) -> VersionRecord:
-        if self.coverage != "excerpt":
-            for i, rule in enumerate(self.rules):
+    @field_validator("rules")
+    @classmethod
+    def _complete_only_in_excerpts(cls, rules: list[Rule], info: ValidationInfo) -> list[Rule]:
+        if info.data.get("coverage") == "full":
+            for i, rule in enumerate(rules):
                 if rule.excerpt_complete:
                     raise ValueError(
                         f"rules[{i}] ({rule.action}): 'excerpt_complete' is only for versions "
                         "with coverage: excerpt (a full text's silence is already complete)"
                     )
-        return self
+        return rules
 
     def texts(self) -> list[tuple[str, str, tuple[str | int, ...]]]:
         """Every verbatim file of the version: (file name, sha256, where the hash is written)."""
