@@ -349,3 +349,16 @@ def test_an_excerpt_that_may_not_govern_is_no_gap(excerpts: tos_kb.KnowledgeBase
             "zeta", "fine-tune-weights", "2023-08-01", monthly_active_users=10, **facts
         )
         assert d.verdict == "permitted", facts
+
+
+def test_an_excerpt_gap_leaves_each_case_to_a_prohibition(excerpts: tos_kb.KnowledgeBase) -> None:
+    """With a fact missing, the cases are tried: where a prohibition applies it decides, the
+    other cases stay unknown; a prohibition in every case decides the answer."""
+    d = excerpts.ask("acme-api", "train-on-outputs", "2023-06-01", jurisdiction="eea")
+    assert (d.verdict, d.missing_facts) == ("conditional", ["competing"])
+    assert [(b.assumption, b.verdict) for b in d.branches] == [
+        ("competing", "prohibited"),
+        ("not competing", "unknown"),
+    ]
+    later = excerpts.ask("acme-api", "train-on-outputs", "2024-06-01", jurisdiction="eea")
+    assert later.verdict == "prohibited"

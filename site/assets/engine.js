@@ -482,6 +482,13 @@
     return excerpts ? "excerpt-does-not-cover" : "silent";
   };
 
+  /* _may_be_prohibited: a conditional answer turning on missing facts (cases are tried) */
+  function mayBeProhibited(verdict, outcomes) {
+    return verdict === "conditional" && outcomes.some(function (o) {
+      return o.outcome.verdict === "conditional" && o.outcome.missing.length > 0;
+    });
+  }
+
   /* _combine_into */
   function combineInto(decision, outcomes, gaps, unshown) {
     var verdict = combine(outcomes.map(function (o) { return o.outcome; }));
@@ -492,17 +499,21 @@
                             (complete.length ? " \u2014 complete excerpt: " + complete[0] : ""));
     });
     if ((gaps.length || unshown.length) && verdict !== "prohibited") {
-      decision.verdict = "unknown";
-      if (gaps.length) {
-        decision.reasons.push(
-          "unknown: a governing document has no archived version in force on that date");
-      }
+      var why = gaps.length
+        ? ["a governing document has no archived version in force on that date"] : [];
       if (unshown.length) {
-        decision.reasons.push(
-          "unknown: the archived excerpt of " + unshown.join(", ") + " in force does not " +
-          "show what its full text says of this action, and silence is not permission");
+        why.push("the archived excerpt of " + unshown.join(", ") + " in force does not show " +
+                 "what its full text says of this action, and silence is not permission");
       }
-      return;
+      if (!mayBeProhibited(verdict, outcomes)) {
+        decision.verdict = "unknown";
+        why.forEach(function (w) { decision.reasons.push("unknown: " + w); });
+        return;
+      }
+      // Facts not given may make a prohibition apply: settling tries each case.
+      why.forEach(function (w) {
+        decision.reasons.push("unknown unless the facts make it prohibited: " + w);
+      });
     }
     decision.verdict = toVerdict(verdict);
     if (verdict === "silent") {
@@ -581,7 +592,7 @@
     outcomes.forEach(function (pair) { merge(verdicts, [answer(pair[1])]); });
     if (verdicts.length !== 1) return [decision, outcomes];
     var verdict = outcomes[0][1].verdict;
-    if (verdict === "conditional" || verdict === "unknown") return [decision, outcomes];
+    if (verdict === "conditional") return [decision, outcomes];
     var settled = outcomes[0][1];
     settled.facts = Object.assign({}, facts);
     outcomes.slice(1).forEach(function (pair) { mergeCitations(settled.citations, pair[1].citations); });

@@ -10,7 +10,9 @@ change, is one that ``ask`` reproduces. In order:
    its version in force says (:mod:`tos_kb.answer.evaluate`), and combines
    them: a prohibition wins over a condition, a condition over a permission;
    a gap in a governing document makes the answer unknown unless a
-   prohibition in force decides it anyway; silence is never permission.
+   prohibition in force decides it anyway (when that turns on facts not
+   given, the answer is conditional and each case is tried); silence is
+   never permission.
    An excerpt in force that is silent on the action is such a gap (we do
    not know what its full text says), unless its record says the excerpt is
    complete on the action (:func:`~tos_kb.answer.evaluate.excerpt_gap`).
@@ -268,17 +270,18 @@ def _combine_into(
             + (f" — complete excerpt: {outcome.complete[0]}" if outcome.complete else "")
         )
     if (gaps or unshown) and verdict != RuleVerdict.PROHIBITED:
-        decision.verdict = Verdict.UNKNOWN
-        if gaps:
-            decision.reasons.append(
-                "unknown: a governing document has no archived version in force on that date"
-            )
+        why = ["a governing document has no archived version in force on that date"] * bool(gaps)
         if unshown:
-            decision.reasons.append(
-                f"unknown: the archived excerpt of {', '.join(unshown)} in force does not show "
+            why.append(
+                f"the archived excerpt of {', '.join(unshown)} in force does not show "
                 "what its full text says of this action, and silence is not permission"
             )
-        return
+        if not _may_be_prohibited(verdict, outcomes):
+            decision.verdict = Verdict.UNKNOWN
+            decision.reasons.extend(f"unknown: {line}" for line in why)
+            return
+        # Facts not given may make a prohibition apply: settling tries each case.
+        decision.reasons.extend(f"unknown unless the facts make it prohibited: {w}" for w in why)
     decision.verdict = to_verdict(verdict)
     if verdict == RuleVerdict.SILENT:
         decision.reasons.append(
@@ -296,6 +299,14 @@ def _combine_into(
             RuleVerdict.CONDITIONAL,
         ):
             _merge(decision.obligations, outcome.obligations)
+
+
+def _may_be_prohibited(verdict: RuleVerdict, outcomes: list[Consulted]) -> bool:
+    """Whether facts not given may still let a prohibition decide despite a gap: a
+    conditional answer that turns on missing facts (its cases are then each tried)."""
+    return verdict == RuleVerdict.CONDITIONAL and any(
+        o.missing for _, _, o, _ in outcomes if o.verdict == RuleVerdict.CONDITIONAL
+    )
 
 
 def _either_side(
@@ -351,7 +362,8 @@ def _settle(
     decision: Decision,
     choices: Choices,
 ) -> tuple[Decision, list[tuple[Combo, Decision]]]:
-    """A conditional answer whose every branch agrees is no longer conditional.
+    """A conditional answer whose every branch agrees is no longer conditional (an answer
+    unknown in every case, as when a gap leaves no prohibition to decide, is unknown).
 
     Conditions only compare facts with a few constants, so trying each relevant
     value of every missing fact is exhaustive: if all give the same verdict and
@@ -367,7 +379,7 @@ def _settle(
     if len(verdicts) != 1:
         return decision, outcomes
     ((verdict, _),) = verdicts
-    if verdict in (Verdict.CONDITIONAL, Verdict.UNKNOWN):
+    if verdict == Verdict.CONDITIONAL:
         return decision, outcomes
     settled = outcomes[0][1]
     settled.facts = dict(facts)

@@ -17,7 +17,8 @@ without the loader. Semantics, in order:
 4. Across documents the same order holds (forbid overrides, as in Cedar);
    a document whose rules are all silent adds nothing; if all are silent,
    or a governing document has no version in force, the answer is unknown
-   unless a prohibition in force decides it anyway.
+   unless a prohibition in force decides it anyway (case by case, when it
+   turns on facts not given).
 5. An excerpt's silence is not the text's: an excerpt silent on the action
    is a gap (:func:`excerpt_gap`), like a document with no version in
    force, unless each silent rule says why the excerpt is complete on it.
