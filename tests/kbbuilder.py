@@ -275,6 +275,29 @@ def default_spec() -> dict[str, Any]:
     }
 
 
+def excerpt_spec() -> dict[str, Any]:
+    """The default archive with acme/policy archived as an excerpt that also governs zeta for
+    commercial users; the excerpt is silent on every action (its silence on commercial-use is
+    recorded as complete, its other silences are not)."""
+    spec = default_spec()
+    policy = spec["documents"]["acme/policy"]["versions"][0]["record"]
+    policy["coverage"] = "excerpt"
+    policy["rules"] = silent(CORE, "the fictional excerpt does not show it")
+    for rule in policy["rules"]:
+        if rule["action"] == "commercial-use":
+            rule["excerpt_complete"] = "the fictional excerpt is the whole policy on this"
+    spec["subjects"]["zeta"]["governed_by"].append(
+        {
+            "document": "acme/policy",
+            "role": "policy",
+            "from": "2023-07-18",
+            "when": {"commercial": True},
+            "basis": "fictional",
+        }
+    )
+    return spec
+
+
 def dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from kbbuilder import excerpt_spec, write_kb
 
 import tos_kb
 from tos_kb import Verdict
@@ -296,3 +297,68 @@ def test_gap_is_unknown_with_the_versions_either_side(terms) -> None:
         )
         for r in d.reasons
     )
+
+
+@pytest.fixture
+def excerpts(tmp_path) -> tos_kb.KnowledgeBase:
+    """The fictional archive with a governing excerpt (see kbbuilder.excerpt_spec)."""
+    return tos_kb.load(write_kb(tmp_path / "excerpts", excerpt_spec()))
+
+
+def test_an_excerpt_silent_on_the_action_is_a_gap(
+    kb: tos_kb.KnowledgeBase, excerpts: tos_kb.KnowledgeBase
+) -> None:
+    """A permission elsewhere does not decide what a governing excerpt does not show."""
+    question = ("zeta", "fine-tune-weights", "2023-08-01")
+    assert kb.ask(*question, monthly_active_users=10, commercial=True).verdict == "permitted"
+    d = excerpts.ask(*question, monthly_active_users=10, commercial=True)
+    assert (d.verdict, d.unknown_reason) == ("unknown", "excerpt-does-not-cover")
+    assert d.citations == [] and d.obligations == []
+    assert any("archived excerpt of acme/policy" in r for r in d.reasons)
+
+
+def test_a_prohibition_decides_despite_an_excerpt_gap(excerpts: tos_kb.KnowledgeBase) -> None:
+    d = excerpts.ask(
+        "zeta",
+        "train-on-outputs",
+        "2023-08-01",
+        student="other-model",
+        monthly_active_users=10,
+        commercial=True,
+    )
+    assert d.verdict == "prohibited"
+    assert [c.key for c in d.citations] == ["zeta/license@2023-07-18"]
+
+
+def test_a_complete_excerpt_silence_adds_nothing(excerpts: tos_kb.KnowledgeBase) -> None:
+    """A silent rule marked excerpt_complete is the text's own silence, as in a full text."""
+    d = excerpts.ask(
+        "zeta", "commercial-use", "2023-08-01", monthly_active_users=10, commercial=True
+    )
+    assert d.verdict == "permitted"
+    assert any(
+        "complete excerpt: the fictional excerpt is the whole policy" in r for r in d.reasons
+    )
+
+
+def test_an_excerpt_that_may_not_govern_is_no_gap(excerpts: tos_kb.KnowledgeBase) -> None:
+    """Like a missing version, an excerpt that governs only under facts not given is no gap;
+    an excerpt that does not govern under the facts given is none either."""
+    for facts in ({}, {"commercial": False}):
+        d = excerpts.ask(
+            "zeta", "fine-tune-weights", "2023-08-01", monthly_active_users=10, **facts
+        )
+        assert d.verdict == "permitted", facts
+
+
+def test_an_excerpt_gap_leaves_each_case_to_a_prohibition(excerpts: tos_kb.KnowledgeBase) -> None:
+    """With a fact missing, the cases are tried: where a prohibition applies it decides, the
+    other cases stay unknown; a prohibition in every case decides the answer."""
+    d = excerpts.ask("acme-api", "train-on-outputs", "2023-06-01", jurisdiction="eea")
+    assert (d.verdict, d.missing_facts) == ("conditional", ["competing"])
+    assert [(b.assumption, b.verdict) for b in d.branches] == [
+        ("competing", "prohibited"),
+        ("not competing", "unknown"),
+    ]
+    later = excerpts.ask("acme-api", "train-on-outputs", "2024-06-01", jurisdiction="eea")
+    assert later.verdict == "prohibited"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kbbuilder import excerpt_spec, write_kb
 from test_scenarios import ALL as SCENARIOS
 
 import tos_kb
@@ -232,6 +233,22 @@ def test_fictional_archive_agrees(node: str, kb: tos_kb.KnowledgeBase, tmp_path:
         {"subject": "acme", "action": "train-on-outputs", "on": "2020-01-01", "facts": {}},
     ]
     assert_same(node, kb, questions, tmp_path)
+
+
+def test_excerpt_archive_agrees(node: str, tmp_path: Path) -> None:
+    """Excerpt gaps, a complete excerpt and an excerpt that may govern agree too."""
+    kb = tos_kb.load(write_kb(tmp_path / "terms", excerpt_spec()))
+    questions = generated_questions(kb, 200, seed=5)
+    questions += [
+        {"subject": s, "action": a, "on": d.isoformat(), "facts": facts}
+        for s in kb.index.subject_ids
+        for a in kb.index.parents
+        for d in every_change_day(kb, s)
+        for facts in ({}, {"commercial": True, "jurisdiction": "eea"})
+    ]
+    out = tmp_path / "out"
+    out.mkdir()
+    assert_same(node, kb, questions, out)
 
 
 def test_js_rejects_what_python_rejects(

@@ -141,6 +141,22 @@ CASES: list[Case] = [
         "title: !!python",
     ),
     (
+        V1,
+        "  verdict: silent\n",
+        "  verdict: silent\n  excerpt_complete: the whole text\n",
+        "rules[3] (build-eval-set): 'excerpt_complete' is only for versions with coverage: excerpt",
+        "rules",
+        "rules:",
+    ),
+    (
+        V1,
+        "  verdict: prohibited\n",
+        "  verdict: prohibited\n  excerpt_complete: the whole text\n",
+        "'excerpt_complete' belongs to silent rules",
+        "rules[0]",
+        "- action: train-on-outputs",
+    ),
+    (
         "subjects/acme-api.yaml",
         "document: acme/policy",
         "document: acme/polcy",

@@ -258,9 +258,18 @@
       return out;
     }
     var silent = get(applies, "silent").concat(get(maybe, "silent"));
-    return outcome("silent", citationsOf(silent), silent.filter(function (c) {
+    out = outcome("silent", citationsOf(silent), silent.filter(function (c) {
       return c.citation.note;  // the rule's note (compiled into its citation)
     }).map(function (c) { return c.citation.note; }));
+    var complete = silent.filter(function (c) { return c.complete; })
+      .map(function (c) { return c.complete; });
+    out.complete = silent.length && complete.length === silent.length ? complete : [];
+    return out;
+  }
+
+  /* excerpt_gap: an excerpt silent on the action, without a reason its silence is complete */
+  function excerptGap(out, coverage) {
+    return coverage === "excerpt" && out.verdict === "silent" && !(out.complete || []).length;
   }
 
   /* combine */
@@ -418,6 +427,7 @@
     };
     var outcomes = [];
     var gaps = [];
+    var unshown = [];  // governing excerpts silent on the action: gaps too
     this.documentsOn(subjectId, day).forEach(function (gov) {
       var scope = gov.when === undefined ? true : evaluate(gov.when.tree, facts);
       if (scope === false) return;
@@ -444,6 +454,7 @@
       if (scope === null && out.verdict !== "silent") {
         out = scopeConditional(out, gov.when, gov.document, facts);
       }
+      if (scope === true && excerptGap(out, version.coverage)) unshown.push(gov.document);
       outcomes.push({ gov: gov, placed: placed, outcome: out });
     });
     if (!outcomes.length && !gaps.length) {
@@ -451,7 +462,7 @@
       decision.unknown_reason = "no-version-in-force";
       return decision;
     }
-    combineInto(decision, outcomes, gaps);
+    combineInto(decision, outcomes, gaps, unshown);
     if (decision.verdict === "unknown") {
       decision.unknown_reason = this.whyUnknown(day, outcomes, gaps);
     }
@@ -466,23 +477,43 @@
       return between ? "gap-between-versions" : "no-version-in-force";
     }
     var excerpts = outcomes.some(function (o) {
-      return self.compiled.versions[o.placed.key].coverage === "excerpt";
+      return excerptGap(o.outcome, self.compiled.versions[o.placed.key].coverage);
     });
     return excerpts ? "excerpt-does-not-cover" : "silent";
   };
 
+  /* _may_be_prohibited: a conditional answer turning on missing facts (cases are tried) */
+  function mayBeProhibited(verdict, outcomes) {
+    return verdict === "conditional" && outcomes.some(function (o) {
+      return o.outcome.verdict === "conditional" && o.outcome.missing.length > 0;
+    });
+  }
+
   /* _combine_into */
-  function combineInto(decision, outcomes, gaps) {
+  function combineInto(decision, outcomes, gaps, unshown) {
     var verdict = combine(outcomes.map(function (o) { return o.outcome; }));
     outcomes.forEach(function (o) {
+      var complete = o.outcome.complete || [];
       decision.reasons.push(o.placed.key + " (" + o.gov.role + "): " + o.outcome.verdict +
-                            (o.outcome.notes.length ? " \u2014 " + o.outcome.notes[0] : ""));
+                            (o.outcome.notes.length ? " \u2014 " + o.outcome.notes[0] : "") +
+                            (complete.length ? " \u2014 complete excerpt: " + complete[0] : ""));
     });
-    if (gaps.length && verdict !== "prohibited") {
-      decision.verdict = "unknown";
-      decision.reasons.push(
-        "unknown: a governing document has no archived version in force on that date");
-      return;
+    if ((gaps.length || unshown.length) && verdict !== "prohibited") {
+      var why = gaps.length
+        ? ["a governing document has no archived version in force on that date"] : [];
+      if (unshown.length) {
+        why.push("the archived excerpt of " + unshown.join(", ") + " in force does not show " +
+                 "what its full text says of this action, and silence is not permission");
+      }
+      if (!mayBeProhibited(verdict, outcomes)) {
+        decision.verdict = "unknown";
+        why.forEach(function (w) { decision.reasons.push("unknown: " + w); });
+        return;
+      }
+      // Facts not given may make a prohibition apply: settling tries each case.
+      why.forEach(function (w) {
+        decision.reasons.push("unknown unless the facts make it prohibited: " + w);
+      });
     }
     decision.verdict = toVerdict(verdict);
     if (verdict === "silent") {
@@ -561,7 +592,7 @@
     outcomes.forEach(function (pair) { merge(verdicts, [answer(pair[1])]); });
     if (verdicts.length !== 1) return [decision, outcomes];
     var verdict = outcomes[0][1].verdict;
-    if (verdict === "conditional" || verdict === "unknown") return [decision, outcomes];
+    if (verdict === "conditional") return [decision, outcomes];
     var settled = outcomes[0][1];
     settled.facts = Object.assign({}, facts);
     outcomes.slice(1).forEach(function (pair) { mergeCitations(settled.citations, pair[1].citations); });

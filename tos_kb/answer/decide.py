@@ -10,7 +10,12 @@ change, is one that ``ask`` reproduces. In order:
    its version in force says (:mod:`tos_kb.answer.evaluate`), and combines
    them: a prohibition wins over a condition, a condition over a permission;
    a gap in a governing document makes the answer unknown unless a
-   prohibition in force decides it anyway; silence is never permission.
+   prohibition in force decides it anyway (when that turns on facts not
+   given, the answer is conditional and each case is tried); silence is
+   never permission.
+   An excerpt in force that is silent on the action is such a gap (we do
+   not know what its full text says), unless its record says the excerpt is
+   complete on the action (:func:`~tos_kb.answer.evaluate.excerpt_gap`).
 2. :func:`ask` then settles a conditional answer whose every case agrees,
    keeps only the missing facts that change the answer, and lists the cases.
 """
@@ -24,7 +29,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tos_kb.answer.decision import Branch, Citation, Decision
-from tos_kb.answer.evaluate import Outcome, combine, to_verdict
+from tos_kb.answer.evaluate import Outcome, combine, excerpt_gap, to_verdict
 from tos_kb.answer.factspace import relevant_values
 from tos_kb.answer.index import CompiledGovernance, Index
 from tos_kb.errors import InputError
@@ -199,6 +204,7 @@ def decide(
     )
     outcomes: list[Consulted] = []
     gaps: list[str] = []
+    unshown: list[str] = []  # governing excerpts silent on the action: gaps too
     for gov in index.documents_on(subject_id, day):
         scope: cond.Truth = True if gov.when is None else gov.when.evaluate(facts)
         if scope is False:
@@ -228,12 +234,14 @@ def decide(
         outcome = version.outcome(action, facts)
         if scope is None and outcome.verdict != RuleVerdict.SILENT:
             outcome = _scope_conditional(outcome, gov, facts)
+        if scope is True and excerpt_gap(outcome, index.coverage.get(placed.key)):
+            unshown.append(gov.document)
         outcomes.append((gov, placed, outcome, scope))
     if not outcomes and not gaps:
         decision.reasons.append(f"no document governs {subject_id} on {day} in this archive")
         decision.unknown_reason = "no-version-in-force"
         return decision
-    _combine_into(decision, outcomes, gaps)
+    _combine_into(decision, outcomes, gaps, unshown)
     if decision.verdict == Verdict.UNKNOWN:
         decision.unknown_reason = _why_unknown(index, day, outcomes, gaps)
     return decision
@@ -244,25 +252,36 @@ def _why_unknown(index: Index, day: date, outcomes: list[Consulted], gaps: list[
     if gaps:
         between = any(index.between_versions(document, day) for document in gaps)
         return "gap-between-versions" if between else "no-version-in-force"
-    excerpts = any(index.coverage.get(placed.key) == "excerpt" for _, placed, _, _ in outcomes)
+    excerpts = any(excerpt_gap(o, index.coverage.get(placed.key)) for _, placed, o, _ in outcomes)
     return "excerpt-does-not-cover" if excerpts else "silent"
 
 
-def _combine_into(decision: Decision, outcomes: list[Consulted], gaps: list[str]) -> None:
-    """Forbid overrides across documents; gaps and silence leave the answer unknown."""
+def _combine_into(
+    decision: Decision, outcomes: list[Consulted], gaps: list[str], unshown: list[str]
+) -> None:
+    """Forbid overrides across documents; gaps (``unshown``: silent excerpts too) and silence
+    leave the answer unknown."""
     verdict = combine([o for _, _, o, _ in outcomes])
     for gov, placed, outcome, _ in outcomes:
         label = outcome.verdict.value if outcome.verdict != RuleVerdict.SILENT else "silent"
         decision.reasons.append(
             f"{placed.key} ({gov.role}): {label}"
             + (f" — {outcome.notes[0]}" if outcome.notes else "")
+            + (f" — complete excerpt: {outcome.complete[0]}" if outcome.complete else "")
         )
-    if gaps and verdict != RuleVerdict.PROHIBITED:
-        decision.verdict = Verdict.UNKNOWN
-        decision.reasons.append(
-            "unknown: a governing document has no archived version in force on that date"
-        )
-        return
+    if (gaps or unshown) and verdict != RuleVerdict.PROHIBITED:
+        why = ["a governing document has no archived version in force on that date"] * bool(gaps)
+        if unshown:
+            why.append(
+                f"the archived excerpt of {', '.join(unshown)} in force does not show "
+                "what its full text says of this action, and silence is not permission"
+            )
+        if not _may_be_prohibited(verdict, outcomes):
+            decision.verdict = Verdict.UNKNOWN
+            decision.reasons.extend(f"unknown: {line}" for line in why)
+            return
+        # Facts not given may make a prohibition apply: settling tries each case.
+        decision.reasons.extend(f"unknown unless the facts make it prohibited: {w}" for w in why)
     decision.verdict = to_verdict(verdict)
     if verdict == RuleVerdict.SILENT:
         decision.reasons.append(
@@ -280,6 +299,14 @@ def _combine_into(decision: Decision, outcomes: list[Consulted], gaps: list[str]
             RuleVerdict.CONDITIONAL,
         ):
             _merge(decision.obligations, outcome.obligations)
+
+
+def _may_be_prohibited(verdict: RuleVerdict, outcomes: list[Consulted]) -> bool:
+    """Whether facts not given may still let a prohibition decide despite a gap: a
+    conditional answer that turns on missing facts (its cases are then each tried)."""
+    return verdict == RuleVerdict.CONDITIONAL and any(
+        o.missing for _, _, o, _ in outcomes if o.verdict == RuleVerdict.CONDITIONAL
+    )
 
 
 def _either_side(
@@ -335,7 +362,8 @@ def _settle(
     decision: Decision,
     choices: Choices,
 ) -> tuple[Decision, list[tuple[Combo, Decision]]]:
-    """A conditional answer whose every branch agrees is no longer conditional.
+    """A conditional answer whose every branch agrees is no longer conditional (an answer
+    unknown in every case, as when a gap leaves no prohibition to decide, is unknown).
 
     Conditions only compare facts with a few constants, so trying each relevant
     value of every missing fact is exhaustive: if all give the same verdict and
@@ -351,7 +379,7 @@ def _settle(
     if len(verdicts) != 1:
         return decision, outcomes
     ((verdict, _),) = verdicts
-    if verdict in (Verdict.CONDITIONAL, Verdict.UNKNOWN):
+    if verdict == Verdict.CONDITIONAL:
         return decision, outcomes
     settled = outcomes[0][1]
     settled.facts = dict(facts)

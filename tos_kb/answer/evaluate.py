@@ -17,7 +17,11 @@ without the loader. Semantics, in order:
 4. Across documents the same order holds (forbid overrides, as in Cedar);
    a document whose rules are all silent adds nothing; if all are silent,
    or a governing document has no version in force, the answer is unknown
-   unless a prohibition in force decides it anyway.
+   unless a prohibition in force decides it anyway (case by case, when it
+   turns on facts not given).
+5. An excerpt's silence is not the text's: an excerpt silent on the action
+   is a gap (:func:`excerpt_gap`), like a document with no version in
+   force, unless each silent rule says why the excerpt is complete on it.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ class CompiledRule:
     citation: Citation
     when_text: str | None = None  # the condition in words (tos_kb.records.wording)
     see: tuple[Citation, ...] = ()  # further quotes (a referenced clause, a definition)
+    complete: str | None = None  # silent in an excerpt: why its silence is the text's
 
     @property
     def cited(self) -> tuple[Citation, ...]:
@@ -85,6 +90,9 @@ class Outcome:
     missing: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Silent: why an excerpt's silence is the text's, one per silent rule; empty unless every
+    # silent rule that (may) apply says so.
+    complete: list[str] = field(default_factory=list)
 
 
 def _add_unique(target: list[str], items: Iterable[str]) -> None:
@@ -178,11 +186,24 @@ def _from_rules(
             _add_unique(outcome.obligations, c.obligations)
         return outcome
     silent = applies.get(RuleVerdict.SILENT, []) + maybe.get(RuleVerdict.SILENT, [])
+    complete = [c.complete for c in silent if c.complete]
     return Outcome(
         RuleVerdict.SILENT,
         _cite(silent),
         notes=[c.note for c in silent if c.note],
+        complete=complete if silent and len(complete) == len(silent) else [],
     )
+
+
+def excerpt_gap(outcome: Outcome, coverage: str | None) -> bool:
+    """Whether a version's outcome is a gap: an excerpt silent on the action.
+
+    Why: the silence of an excerpt says only that the parts shown do not speak
+    to the action; the full text may. Only a silence every one of whose rules
+    says why the excerpt is complete on the action (``excerpt_complete``) is
+    the text's own silence, which adds nothing.
+    """
+    return coverage == "excerpt" and outcome.verdict == RuleVerdict.SILENT and not outcome.complete
 
 
 def combine(outcomes: list[Outcome]) -> RuleVerdict:

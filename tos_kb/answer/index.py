@@ -543,6 +543,7 @@ class Index:
                     citation,
                     when_text,
                     _see_citations(citation, rule.see),
+                    rule.excerpt_complete,
                 )
             )
         unless_texts = [self.words(p.parsed_unless, record.document) for p in record.preconditions]

@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -296,6 +297,13 @@ class Rule(Record):
     note: str | None = Field(
         None, description="Reasoning: why this verdict, what the text leaves open."
     )
+    excerpt_complete: Text | None = Field(
+        None,
+        description="Only on a silent rule of an excerpt: why the excerpt is known to hold "
+        "everything the text says of this action (the whole body, the whole list of "
+        "prohibited uses), so that its silence is the text's. Without it an excerpt's "
+        "silence is a gap: answers are unknown unless a prohibition decides them.",
+    )
 
     _condition: cond.Condition | None = PrivateAttr(None)
 
@@ -319,6 +327,10 @@ class Rule(Record):
             raise ValueError("obligations belong to permitted or conditional rules")
         if self.see and self.verdict == RuleVerdict.SILENT:
             raise ValueError("a silent rule quotes nothing, so it has nothing to 'see'")
+        if self.excerpt_complete and self.verdict != RuleVerdict.SILENT:
+            raise ValueError(
+                "'excerpt_complete' belongs to silent rules (a rule that speaks is not silent)"
+            )
         return self
 
     def model_post_init(self, _context: Any) -> None:
@@ -451,6 +463,18 @@ class VersionRecord(Record):
         default_factory=list, description="Licence-wide tests that withhold rights."
     )
     rules: list[Rule] = Field(default_factory=list, description="What the text says of actions.")
+
+    @field_validator("rules")
+    @classmethod
+    def _complete_only_in_excerpts(cls, rules: list[Rule], info: ValidationInfo) -> list[Rule]:
+        if info.data.get("coverage") == "full":
+            for i, rule in enumerate(rules):
+                if rule.excerpt_complete:
+                    raise ValueError(
+                        f"rules[{i}] ({rule.action}): 'excerpt_complete' is only for versions "
+                        "with coverage: excerpt (a full text's silence is already complete)"
+                    )
+        return rules
 
     def texts(self) -> list[tuple[str, str, tuple[str | int, ...]]]:
         """Every verbatim file of the version: (file name, sha256, where the hash is written)."""

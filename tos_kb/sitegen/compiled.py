@@ -116,6 +116,8 @@ def _rule(key: str, rule: CompiledRule, anchor: Anchor | None) -> dict[str, Any]
         out["obligations"] = list(rule.obligations)
     if rule.condition:
         out["condition"] = rule.condition
+    if rule.complete:
+        out["complete"] = rule.complete
     # The rule's note is its citation's (Index._compile builds both from record.note).
     assert rule.note == rule.citation.note
     return out
