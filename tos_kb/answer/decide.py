@@ -85,39 +85,42 @@ def settle(
 
     Settling tries every combination of the missing facts (up to
     :data:`MAX_BRANCHES` calls of :func:`decide`), so its result is remembered
-    per subject, action, facts and :meth:`Index.day_class` of the day: every
-    day of one class gives the same answer, word for word, except the day
-    itself, which is written into the copy handed out. An answer whose words
-    name the day is not remembered.
+    per subject, action, :meth:`Index.day_class` of the day and the given facts
+    that matter (:meth:`Index.facts_that_matter`): every such question gets the
+    same answer, word for word, except the day and the facts themselves, which
+    are written into the copy handed out. An answer whose words name the day is
+    not remembered.
     """
     decision = decide(index, subject_id, action, day, given)
     if decision.verdict != Verdict.CONDITIONAL:
         return decision
     try:
-        key = (subject_id, action, index.day_class(subject_id, day), _facts_key(given))
+        matter = index.facts_that_matter(subject_id, action)
+        key = (subject_id, action, index.day_class(subject_id, day), _facts_key(given, matter))
     except TypeError:  # an unhashable fact value: answer without remembering
         return _settle_conditional(index, subject_id, action, day, given, decision)
     found = index.settled.get(key)
     if found is not None:
-        return _copy(found, day)
+        return _copy(found, day, given)
     decision = _settle_conditional(index, subject_id, action, day, given, decision)
     if not _names_day(decision, day):
-        index.remember(key, _copy(decision, day))
+        index.remember(key, _copy(decision, day, given))
     return decision
 
 
-def _facts_key(given: dict[str, Any]) -> frozenset[tuple[str, type, Any]]:
-    """The facts as a key; each value's type too, so that ``True`` and ``1`` stay apart."""
-    return frozenset((name, type(value), value) for name, value in given.items())
+def _facts_key(given: dict[str, Any], matter: frozenset[str]) -> frozenset[tuple[str, type, Any]]:
+    """The facts that matter as a key; each value's type too, so ``True`` and ``1`` stay apart."""
+    return frozenset((name, type(value), value) for name, value in given.items() if name in matter)
 
 
-def _copy(decision: Decision, day: date) -> Decision:
-    """A copy of a remembered decision for ``day``: its own lists, the rest shared (frozen)."""
+def _copy(decision: Decision, day: date, given: dict[str, Any]) -> Decision:
+    """A copy of a remembered decision for ``day`` and the facts ``given``: its own lists,
+    the rest shared (frozen)."""
     return Decision(
         subject=decision.subject,
         action=decision.action,
         on=day,
-        facts=dict(decision.facts),
+        facts=dict(given),
         verdict=decision.verdict,
         citations=list(decision.citations),
         obligations=list(decision.obligations),

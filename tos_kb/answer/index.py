@@ -260,10 +260,12 @@ class Index:
 
     settled: dict[Any, Decision]
     _bounds: dict[str, list[date]]
+    _matter: dict[tuple[str, str], frozenset[str]]
 
     def __init__(self, archive: Archive):
         self.settled = {}
         self._bounds = {}
+        self._matter = {}
         self.parents: dict[str, str | None] = {a.id: a.parent for a in archive.actions.values()}
         self.action_labels = {a.id: a.label for a in archive.actions.values()}
         self.titles = {d.id: d.title for d in archive.documents.values()}
@@ -328,12 +330,14 @@ class Index:
         state = dict(self.__dict__)
         state["settled"] = {}
         state["_bounds"] = {}
+        state["_matter"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("settled", {})
         self.__dict__.setdefault("_bounds", {})
+        self.__dict__.setdefault("_matter", {})
 
     def remember(self, key: Any, decision: Decision) -> None:
         """Keep a settled answer for ``key``, dropping the oldest beyond :data:`REMEMBERED`."""
@@ -364,6 +368,21 @@ class Index:
                     days.add(seen + timedelta(days=1))
             bounds = self._bounds[subject_id] = sorted(days)
         return bisect_right(bounds, day)
+
+    def facts_that_matter(self, subject_id: str, action: str) -> frozenset[str]:
+        """The facts any condition bearing on (subject, action) tests, on any day.
+
+        Why: an answer reads the facts only through these conditions (governing
+        ranges, and the rules and preconditions of every version of a governing
+        document, including the neighbours of a gap), so two questions whose facts
+        agree on these get the same answer, bar the facts echoed back.
+        """
+        found = self._matter.get((subject_id, action))
+        if found is None:
+            conditions = self.conditions_for(subject_id, action)
+            found = frozenset(t.fact for c in conditions for t in cond.tests(c))
+            self._matter[(subject_id, action)] = found
+        return found
 
     # --- names -------------------------------------------------------------------------
 
