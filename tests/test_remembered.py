@@ -15,6 +15,7 @@ import pytest
 
 import tos_kb
 from tos_kb.answer import decide
+from tos_kb.answer.factspace import relevant_values
 
 FACT_SETS: list[dict[str, Any]] = [
     {},
@@ -77,3 +78,58 @@ def test_the_memory_is_not_pickled(real: tos_kb.KnowledgeBase) -> None:
     assert real.index.settled
     copy = pickle.loads(pickle.dumps(real.index))
     assert copy.settled == {}
+
+
+def _varied_questions(
+    kb: tos_kb.KnowledgeBase, count: int
+) -> list[tuple[str, str, date, dict[str, Any]]]:
+    """Questions in groups that share subject, action and day and differ in one fact's value.
+
+    Values come from the fact space of every condition in the archive (thresholds and the
+    numbers beside them, named models and another one, every enum value, true and false),
+    so a fact left out of :meth:`Index.facts_that_matter` that does matter would hand one
+    question the remembered answer of its neighbour.
+    """
+    index = kb.index
+    conditions = [
+        c for s in index.subject_ids for a in index.parents for c in index.conditions_for(s, a)
+    ]
+    space = {
+        name: [value for value, _ in relevant_values(spec, name, conditions)]
+        for name, spec in index.fact_specs.items()
+    }
+    space["student"] += index.subject_ids[:3]
+    rng = random.Random(11)
+    subjects = list(index.subject_ids)
+    actions = sorted(index.parents)
+    names = sorted(space)
+    asked: list[tuple[str, str, date, dict[str, Any]]] = []
+    while len(asked) < count:
+        subject, action = rng.choice(subjects), rng.choice(actions)
+        day = date(2021, 1, 1) + timedelta(days=rng.randrange(2200))
+        facts = {n: rng.choice(space[n]) for n in rng.sample(names, rng.randrange(5))}
+        for _ in range(4):
+            asked.append((subject, action, day, dict(facts)))
+            name = rng.choice(names)
+            facts[name] = rng.choice(space[name])
+    return asked
+
+
+def test_answers_remembered_by_the_facts_that_matter_equal_fresh_ones(
+    real: tos_kb.KnowledgeBase,
+) -> None:
+    index = real.index
+    index.settled.clear()
+    asked = _varied_questions(real, 4000)
+    remembered = [decide.ask(index, s, a, d, f).to_dict() for s, a, d, f in asked]
+    keys = {
+        (s, a, index.day_class(s, d), frozenset(f.items()))
+        for s, a, d, f in asked
+        if f and not set(f) <= index.facts_that_matter(s, a)
+    }
+    assert keys, "some questions give facts that do not matter to them"
+    fresh = []
+    for s, a, d, f in asked:
+        index.settled.clear()
+        fresh.append(decide.ask(index, s, a, d, f).to_dict())
+    assert remembered == fresh
