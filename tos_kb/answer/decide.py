@@ -234,7 +234,7 @@ def decide(
         horizon = index.beyond_horizon(gov.document, day)
         if horizon:
             decision.caveats.append(horizon)
-        outcome = version.outcome(action, facts)
+        outcome = index.outcome(placed.key, action, facts)
         if scope is None and outcome.verdict != RuleVerdict.SILENT:
             outcome = _scope_conditional(outcome, gov, facts)
         if scope is True and excerpt_gap(outcome, index.coverage.get(placed.key)):
@@ -401,14 +401,14 @@ def _answer(decision: Decision) -> tuple[Verdict, tuple[str, ...]]:
 
 def _relevant(missing: list[str], tried: list[tuple[Combo, Decision]]) -> list[str]:
     """The missing facts whose value changes the answer when the others are held fixed."""
+    rows = [(tuple(value for _, value, _ in combo), _answer(decision)) for combo, decision in tried]
     relevant = []
     for index, name in enumerate(missing):
-        answers: dict[tuple[Any, ...], set[tuple[Verdict, tuple[str, ...]]]] = {}
-        for combo, decision in tried:
-            others = tuple(value for i, (_, value, _) in enumerate(combo) if i != index)
-            answers.setdefault(others, set()).add(_answer(decision))
-        if any(len(found) > 1 for found in answers.values()):
-            relevant.append(name)
+        first: dict[tuple[Any, ...], tuple[Verdict, tuple[str, ...]]] = {}
+        for values, answer in rows:
+            if first.setdefault(values[:index] + values[index + 1 :], answer) != answer:
+                relevant.append(name)  # two answers with the other facts the same
+                break
     return relevant
 
 

@@ -225,6 +225,7 @@ class CompiledGovernance:
 
 NO_TIMELINE = DocumentTimeline([])
 REMEMBERED = 16_384  # settled answers kept per index (oldest dropped first)
+REMEMBERED_OUTCOMES = 65_536  # version outcomes kept per index (oldest dropped first)
 
 
 def normal_table(names: Mapping[str, str]) -> dict[str, str]:
@@ -261,11 +262,15 @@ class Index:
     settled: dict[Any, Decision]
     _bounds: dict[str, list[date]]
     _matter: dict[tuple[str, str], frozenset[str]]
+    _outcomes: dict[Any, Outcome]
+    _tested: dict[tuple[str, str], tuple[str, ...]]
 
     def __init__(self, archive: Archive):
         self.settled = {}
         self._bounds = {}
         self._matter = {}
+        self._outcomes = {}
+        self._tested = {}
         self.parents: dict[str, str | None] = {a.id: a.parent for a in archive.actions.values()}
         self.action_labels = {a.id: a.label for a in archive.actions.values()}
         self.titles = {d.id: d.title for d in archive.documents.values()}
@@ -331,6 +336,8 @@ class Index:
         state["settled"] = {}
         state["_bounds"] = {}
         state["_matter"] = {}
+        state["_outcomes"] = {}
+        state["_tested"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -338,6 +345,8 @@ class Index:
         self.__dict__.setdefault("settled", {})
         self.__dict__.setdefault("_bounds", {})
         self.__dict__.setdefault("_matter", {})
+        self.__dict__.setdefault("_outcomes", {})
+        self.__dict__.setdefault("_tested", {})
 
     def remember(self, key: Any, decision: Decision) -> None:
         """Keep a settled answer for ``key``, dropping the oldest beyond :data:`REMEMBERED`."""
@@ -382,6 +391,37 @@ class Index:
             conditions = self.conditions_for(subject_id, action)
             found = frozenset(t.fact for c in conditions for t in cond.tests(c))
             self._matter[(subject_id, action)] = found
+        return found
+
+    def outcome(self, key: str, action: str, facts: Mapping[str, Any]) -> Outcome:
+        """What version ``key`` says of ``action`` (:meth:`CompiledVersion.outcome`), remembered.
+
+        Why: settling a conditional answer asks the same few versions about every
+        combination of the missing facts, and many subjects share a version. A
+        version reads the facts only through the tests of its conditions for the
+        action, and a fact not given is the same as one given as None, so the
+        outcome is remembered per the values of exactly those facts. Outcomes are
+        shared, never changed (as the fact-free ones of ``static`` already are).
+        """
+        version = self.versions[key]
+        found = version.static.get(action)
+        if found is not None:
+            return found
+        names = self._tested.get((key, action))
+        if names is None:
+            tested = {t.fact for c in version.conditions(action) for t in cond.tests(c)}
+            names = self._tested[(key, action)] = tuple(sorted(tested))
+        values = tuple((type(v), v) if (v := facts.get(n)) is not None else None for n in names)
+        memo = (key, action, values)
+        try:
+            found = self._outcomes.get(memo)
+        except TypeError:  # an unhashable value: evaluate without remembering
+            return version.outcome(action, facts)
+        if found is None:
+            found = version.outcome(action, facts)
+            if len(self._outcomes) >= REMEMBERED_OUTCOMES:
+                del self._outcomes[next(iter(self._outcomes))]
+            self._outcomes[memo] = found
         return found
 
     # --- names -------------------------------------------------------------------------
