@@ -347,13 +347,42 @@ def _assume(
     facts: dict[str, Any],
     choices: Choices,
 ) -> list[tuple[Combo, Decision]]:
-    """Decisions for every combination of the given fact values."""
+    """The answer to every combination of the given fact values: its verdict, duties,
+    citations and conditions only (what settling and the cases read; no words).
+
+    Those depend only on the :meth:`Index.basis` of the question and the facts it
+    reads, so they are remembered by these, across subjects and days.
+    """
+    basis, read = index.basis(subject_id, action, day)
     results: list[tuple[Combo, Decision]] = []
     for combo in itertools.islice(itertools.product(*choices), MAX_BRANCHES):
         assumed = dict(facts)
         assumed.update({name: value for name, value, _ in combo})
-        results.append((combo, decide(index, subject_id, action, day, assumed)))
+        try:
+            key = (basis, frozenset((n, type(v), v) for n, v in assumed.items() if n in read))
+            found = index.assumed.get(key)
+        except TypeError:  # an unhashable fact value: decide without remembering
+            key, found = None, None
+        if found is None:
+            found = _bare(decide(index, subject_id, action, day, assumed))
+            if key is not None:
+                index.remember_assumed(key, found)
+        results.append((combo, found))
     return results
+
+
+def _bare(decision: Decision) -> Decision:
+    """Only what does not depend on the subject or the day: verdict, duties, clauses."""
+    return Decision(
+        subject="",
+        action=decision.action,
+        on=date.min,
+        facts={},
+        verdict=decision.verdict,
+        citations=decision.citations,
+        obligations=decision.obligations,
+        conditions=decision.conditions,
+    )
 
 
 def _settle(
@@ -384,7 +413,9 @@ def _settle(
     ((verdict, _),) = verdicts
     if verdict == Verdict.CONDITIONAL:
         return decision, outcomes
-    settled = outcomes[0][1]
+    first = dict(facts)
+    first.update({name: value for name, value, _ in outcomes[0][0]})
+    settled = decide(index, subject_id, action, day, first)  # the first case, in its words
     settled.facts = dict(facts)
     for _, other in outcomes[1:]:
         _merge_citations(settled.citations, other.citations)
@@ -421,25 +452,28 @@ def _cases(choices: Choices, tried: list[tuple[Combo, Decision]]) -> list[Branch
     with the facts fixed turns on something outside them; it carries the
     conditions the record spells out for it.
     """
-    rows = [({name: value for name, value, _ in combo}, decision) for combo, decision in tried]
+    rows = [
+        ({name: value for name, value, _ in combo}, _answer(decision), decision)
+        for combo, decision in tried
+    ]
     return [
         Branch(" and ".join(labels) or "whatever the facts", verdict, duties, outside)
         for labels, verdict, duties, outside in _split(choices, rows)
     ]
 
 
-Row = tuple[dict[str, Any], Decision]
+Row = tuple[dict[str, Any], tuple[Verdict, tuple[str, ...]], Decision]  # facts, answer
 Case = tuple[tuple[str, ...], Verdict, tuple[str, ...], tuple[str, ...]]
 
 
 def _split(choices: Choices, rows: list[Row]) -> list[Case]:
     """The cases under ``rows``, split on the first fact (in order) whose values differ."""
-    answers = {_answer(d) for _, d in rows}
+    answers = {answer for _, answer, _ in rows}
     if len(answers) == 1:
         ((verdict, duties),) = answers
         outside: tuple[str, ...] = ()
         if verdict == Verdict.CONDITIONAL:
-            outside = tuple(dict.fromkeys(c for _, d in rows for c in d.conditions))
+            outside = tuple(dict.fromkeys(c for _, _, d in rows for c in d.conditions))
         return [((), verdict, duties, outside)]
     for index, options in enumerate(choices):
         rest = choices[:index] + choices[index + 1 :]
@@ -458,7 +492,7 @@ def _split(choices: Choices, rows: list[Row]) -> list[Case]:
 
 
 def _with(rows: list[Row], name: str, value: Any) -> list[Row]:
-    return [(given, d) for given, d in rows if given.get(name, value) == value]
+    return [row for row in rows if row[0].get(name, value) == value]
 
 
 def _grouped(under: list[tuple[str, Any, str, list[Case]]]) -> list[tuple[str, list[Case]]]:

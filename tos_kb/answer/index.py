@@ -264,6 +264,8 @@ class Index:
     _matter: dict[tuple[str, str], frozenset[str]]
     _outcomes: dict[Any, Outcome]
     _tested: dict[tuple[str, str], tuple[str, ...]]
+    assumed: dict[Any, Decision]
+    _basis_facts: dict[Any, frozenset[str]]
 
     def __init__(self, archive: Archive):
         self.settled = {}
@@ -271,6 +273,8 @@ class Index:
         self._matter = {}
         self._outcomes = {}
         self._tested = {}
+        self.assumed = {}
+        self._basis_facts = {}
         self.parents: dict[str, str | None] = {a.id: a.parent for a in archive.actions.values()}
         self.action_labels = {a.id: a.label for a in archive.actions.values()}
         self.titles = {d.id: d.title for d in archive.documents.values()}
@@ -338,6 +342,8 @@ class Index:
         state["_matter"] = {}
         state["_outcomes"] = {}
         state["_tested"] = {}
+        state["assumed"] = {}
+        state["_basis_facts"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -347,12 +353,52 @@ class Index:
         self.__dict__.setdefault("_matter", {})
         self.__dict__.setdefault("_outcomes", {})
         self.__dict__.setdefault("_tested", {})
+        self.__dict__.setdefault("assumed", {})
+        self.__dict__.setdefault("_basis_facts", {})
 
     def remember(self, key: Any, decision: Decision) -> None:
         """Keep a settled answer for ``key``, dropping the oldest beyond :data:`REMEMBERED`."""
         if len(self.settled) >= REMEMBERED:
             del self.settled[next(iter(self.settled))]
         self.settled[key] = decision
+
+    def remember_assumed(self, key: Any, decision: Decision) -> None:
+        """Keep the answer to one combination of assumed facts (see ``decide._assume``)."""
+        if len(self.assumed) >= REMEMBERED_OUTCOMES:
+            del self.assumed[next(iter(self.assumed))]
+        self.assumed[key] = decision
+
+    def forget(self) -> None:
+        """Drop every remembered answer and outcome (as a freshly loaded index has none)."""
+        for memo in (self.settled, self._outcomes, self.assumed):
+            memo.clear()
+
+    def basis(self, subject_id: str, action: str, day: date) -> tuple[Any, frozenset[str]]:
+        """What the verdict of (subject, action, day) rests on besides the facts, and the
+        facts it reads.
+
+        Why: :func:`~tos_kb.answer.decide.decide` reaches its verdict, duties, citations
+        and conditions only through the documents governing that day (each one's
+        scope condition and version in force, or none) and the conditions of those
+        versions for the action, so two questions with the same basis and the same
+        values of these facts get them alike, whatever the subject or day (their
+        words differ).
+        """
+        found = []
+        for gov in self.documents_on(subject_id, day):
+            placed = gov.timeline.at(day)
+            key = placed.key if placed is not None else None
+            found.append((gov.document, gov.when, gov.when_text, key))
+        basis = (action, tuple(found))
+        facts = self._basis_facts.get(basis)
+        if facts is None:
+            conditions = [when for _, when, _, _ in found if when is not None]
+            for *_, version in found:
+                if version is not None:
+                    conditions += self.versions[version].conditions(action)
+            facts = frozenset(t.fact for c in conditions for t in cond.tests(c))
+            self._basis_facts[basis] = facts
+        return basis, facts
 
     def day_class(self, subject_id: str, day: date) -> int:
         """Which stretch between the days that matter to ``subject_id`` holds ``day``.
