@@ -23,10 +23,10 @@ change, is one that ``ask`` reproduces. In order:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from tos_kb.answer.decision import Branch, Citation, Decision
 from tos_kb.answer.evaluate import Outcome, combine, excerpt_gap, to_verdict
@@ -346,7 +346,7 @@ def _assume(
     day: date,
     facts: dict[str, Any],
     choices: Choices,
-) -> list[tuple[Combo, Decision]]:
+) -> list[tuple[Combo, Answered]]:
     """The answer to every combination of the given fact values: its verdict, duties,
     citations and conditions only (what settling and the cases read; no words).
 
@@ -354,7 +354,7 @@ def _assume(
     reads, so they are remembered by these, across subjects and days.
     """
     basis, read = index.basis(subject_id, action, day)
-    results: list[tuple[Combo, Decision]] = []
+    results: list[tuple[Combo, Answered]] = []
     for combo in itertools.islice(itertools.product(*choices), MAX_BRANCHES):
         assumed = dict(facts)
         assumed.update({name: value for name, value, _ in combo})
@@ -371,17 +371,24 @@ def _assume(
     return results
 
 
-def _bare(decision: Decision) -> Decision:
-    """Only what does not depend on the subject or the day: verdict, duties, clauses."""
-    return Decision(
-        subject="",
-        action=decision.action,
-        on=date.min,
-        facts={},
-        verdict=decision.verdict,
-        citations=decision.citations,
-        obligations=decision.obligations,
-        conditions=decision.conditions,
+class Answered(NamedTuple):
+    """What a decision says that does not depend on the subject or the day (no words).
+
+    A tuple of tuples, so that the many remembered ones cost the garbage collector
+    little (tuples of strings are not tracked)."""
+
+    verdict: Verdict
+    obligations: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    conditions: tuple[str, ...]
+
+
+def _bare(decision: Decision) -> Answered:
+    return Answered(
+        decision.verdict,
+        tuple(decision.obligations),
+        tuple(decision.citations),
+        tuple(decision.conditions),
     )
 
 
@@ -393,7 +400,7 @@ def _settle(
     facts: dict[str, Any],
     decision: Decision,
     choices: Choices,
-) -> tuple[Decision, list[tuple[Combo, Decision]]]:
+) -> tuple[Decision, list[tuple[Combo, Answered]]]:
     """A conditional answer whose every branch agrees is no longer conditional (an answer
     unknown in every case, as when a gap leaves no prohibition to decide, is unknown).
 
@@ -407,7 +414,7 @@ def _settle(
     if not choices or total > MAX_BRANCHES:
         return decision, []
     outcomes = _assume(index, subject_id, action, day, facts, choices)
-    verdicts = {_answer(d) for _, d in outcomes}
+    verdicts = {_answer(a) for _, a in outcomes}
     if len(verdicts) != 1:
         return decision, outcomes
     ((verdict, _),) = verdicts
@@ -426,11 +433,11 @@ def _settle(
     return settled, []
 
 
-def _answer(decision: Decision) -> tuple[Verdict, tuple[str, ...]]:
+def _answer(decision: Answered) -> tuple[Verdict, tuple[str, ...]]:
     return decision.verdict, tuple(decision.obligations)
 
 
-def _relevant(missing: list[str], tried: list[tuple[Combo, Decision]]) -> list[str]:
+def _relevant(missing: list[str], tried: list[tuple[Combo, Answered]]) -> list[str]:
     """The missing facts whose value changes the answer when the others are held fixed."""
     rows = [(tuple(value for _, value, _ in combo), _answer(decision)) for combo, decision in tried]
     relevant = []
@@ -443,7 +450,7 @@ def _relevant(missing: list[str], tried: list[tuple[Combo, Decision]]) -> list[s
     return relevant
 
 
-def _cases(choices: Choices, tried: list[tuple[Combo, Decision]]) -> list[Branch]:
+def _cases(choices: Choices, tried: list[tuple[Combo, Answered]]) -> list[Branch]:
     """The answer case by case: a partition of every combination of the shown facts.
 
     A fact is split on only where its values give different answers, and values
@@ -462,7 +469,7 @@ def _cases(choices: Choices, tried: list[tuple[Combo, Decision]]) -> list[Branch
     ]
 
 
-Row = tuple[dict[str, Any], tuple[Verdict, tuple[str, ...]], Decision]  # facts, answer
+Row = tuple[dict[str, Any], tuple[Verdict, tuple[str, ...]], Answered]  # facts, answer
 Case = tuple[tuple[str, ...], Verdict, tuple[str, ...], tuple[str, ...]]
 
 
@@ -528,7 +535,7 @@ def same_answer(a: Decision, b: Decision) -> bool:
     )
 
 
-def _merge_citations(target: list[Citation], items: list[Citation]) -> None:
+def _merge_citations(target: list[Citation], items: Iterable[Citation]) -> None:
     for item in items:
         if item not in target:
             target.append(item)

@@ -264,7 +264,7 @@ class Index:
     _matter: dict[tuple[str, str], frozenset[str]]
     _outcomes: dict[Any, Outcome]
     _tested: dict[tuple[str, str], tuple[str, ...]]
-    assumed: dict[Any, Decision]
+    assumed: dict[Any, Any]  # decide.Answered per basis and facts read
     _basis_facts: dict[Any, frozenset[str]]
 
     def __init__(self, archive: Archive):
@@ -362,11 +362,11 @@ class Index:
             del self.settled[next(iter(self.settled))]
         self.settled[key] = decision
 
-    def remember_assumed(self, key: Any, decision: Decision) -> None:
+    def remember_assumed(self, key: Any, answered: Any) -> None:
         """Keep the answer to one combination of assumed facts (see ``decide._assume``)."""
         if len(self.assumed) >= REMEMBERED_OUTCOMES:
             del self.assumed[next(iter(self.assumed))]
-        self.assumed[key] = decision
+        self.assumed[key] = answered
 
     def forget(self) -> None:
         """Drop every remembered answer and outcome (as a freshly loaded index has none)."""
