@@ -95,8 +95,10 @@ def test_the_memory_is_not_pickled(real: tos_kb.KnowledgeBase) -> None:
 
     decide.ask(real.index, "openai", "train-on-outputs", "2023-06-01", {})
     assert real.index.settled
+    assert real.index.assumed
     copy = pickle.loads(pickle.dumps(real.index))
     assert copy.settled == {}
+    assert copy.assumed == {}
 
 
 def _varied_questions(
