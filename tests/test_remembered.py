@@ -146,7 +146,7 @@ def test_answers_remembered_by_the_facts_that_matter_equal_fresh_ones(
     keys = {
         (s, a, index.day_class(s, d), frozenset(f.items()))
         for s, a, d, f in asked
-        if f and not set(f) <= index.facts_that_matter(s, a)
+        if f and not set(f) <= index.facts_that_matter(s, a, d)
     }
     assert keys, "some questions give facts that do not matter to them"
     assert remembered == _fresh(index, asked, monkeypatch)

@@ -95,7 +95,7 @@ def settle(
     if decision.verdict != Verdict.CONDITIONAL:
         return decision
     try:
-        matter = index.facts_that_matter(subject_id, action)
+        matter = index.facts_that_matter(subject_id, action, day)
         key = (subject_id, action, index.day_class(subject_id, day), _facts_key(given, matter))
     except TypeError:  # an unhashable fact value: answer without remembering
         return _settle_conditional(index, subject_id, action, day, given, decision)

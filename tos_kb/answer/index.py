@@ -261,7 +261,7 @@ class Index:
 
     settled: dict[Any, Decision]
     _bounds: dict[str, list[date]]
-    _matter: dict[tuple[str, str], frozenset[str]]
+    _matter: dict[tuple[str, str, int], frozenset[str]]
     _outcomes: dict[Any, Outcome]
     _tested: dict[tuple[str, str], tuple[str, ...]]
     assumed: dict[Any, Any]  # decide.Answered per basis and facts read
@@ -424,19 +424,30 @@ class Index:
             bounds = self._bounds[subject_id] = sorted(days)
         return bisect_right(bounds, day)
 
-    def facts_that_matter(self, subject_id: str, action: str) -> frozenset[str]:
-        """The facts any condition bearing on (subject, action) tests, on any day.
+    def facts_that_matter(self, subject_id: str, action: str, day: date) -> frozenset[str]:
+        """The facts tested by any condition that can bear on (subject, action) on the
+        days of the :meth:`day_class` of ``day``.
 
-        Why: an answer reads the facts only through these conditions (governing
-        ranges, and the rules and preconditions of every version of a governing
-        document, including the neighbours of a gap), so two questions whose facts
-        agree on these get the same answer, bar the facts echoed back.
+        Why: on such a day an answer reads the facts only through the scope of each
+        document governing then, the rules and preconditions of its version in force
+        and, for one with none in force, of its versions on either side of the gap
+        (all its versions are taken: a few more facts, never fewer; such answers name
+        the day and are not remembered anyway). So two questions whose facts agree on
+        these get the same answer, bar the facts echoed back. Only the documents
+        governing that day are read, as answering does anyway.
         """
-        found = self._matter.get((subject_id, action))
+        key = (subject_id, action, self.day_class(subject_id, day))
+        found = self._matter.get(key)
         if found is None:
-            conditions = self.conditions_for(subject_id, action)
+            conditions: list[cond.Condition] = []
+            for gov in self.documents_on(subject_id, day):
+                if gov.when is not None:
+                    conditions.append(gov.when)
+                placed = gov.timeline.at(day)
+                for version in [placed] if placed is not None else gov.timeline.placed:
+                    conditions += self.versions[version.key].conditions(action)
             found = frozenset(t.fact for c in conditions for t in cond.tests(c))
-            self._matter[(subject_id, action)] = found
+            self._matter[key] = found
         return found
 
     def outcome(self, key: str, action: str, facts: Mapping[str, Any]) -> Outcome:
