@@ -23,10 +23,10 @@ change, is one that ``ask`` reproduces. In order:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from tos_kb.answer.decision import Branch, Citation, Decision
 from tos_kb.answer.evaluate import Outcome, combine, excerpt_gap, to_verdict
@@ -85,39 +85,42 @@ def settle(
 
     Settling tries every combination of the missing facts (up to
     :data:`MAX_BRANCHES` calls of :func:`decide`), so its result is remembered
-    per subject, action, facts and :meth:`Index.day_class` of the day: every
-    day of one class gives the same answer, word for word, except the day
-    itself, which is written into the copy handed out. An answer whose words
-    name the day is not remembered.
+    per subject, action, :meth:`Index.day_class` of the day and the given facts
+    that matter (:meth:`Index.facts_that_matter`): every such question gets the
+    same answer, word for word, except the day and the facts themselves, which
+    are written into the copy handed out. An answer whose words name the day is
+    not remembered.
     """
     decision = decide(index, subject_id, action, day, given)
     if decision.verdict != Verdict.CONDITIONAL:
         return decision
     try:
-        key = (subject_id, action, index.day_class(subject_id, day), _facts_key(given))
+        matter = index.facts_that_matter(subject_id, action, day)
+        key = (subject_id, action, index.day_class(subject_id, day), _facts_key(given, matter))
     except TypeError:  # an unhashable fact value: answer without remembering
         return _settle_conditional(index, subject_id, action, day, given, decision)
     found = index.settled.get(key)
     if found is not None:
-        return _copy(found, day)
+        return _copy(found, day, given)
     decision = _settle_conditional(index, subject_id, action, day, given, decision)
     if not _names_day(decision, day):
-        index.remember(key, _copy(decision, day))
+        index.remember(key, _copy(decision, day, given))
     return decision
 
 
-def _facts_key(given: dict[str, Any]) -> frozenset[tuple[str, type, Any]]:
-    """The facts as a key; each value's type too, so that ``True`` and ``1`` stay apart."""
-    return frozenset((name, type(value), value) for name, value in given.items())
+def _facts_key(given: dict[str, Any], matter: frozenset[str]) -> frozenset[tuple[str, type, Any]]:
+    """The facts that matter as a key; each value's type too, so ``True`` and ``1`` stay apart."""
+    return frozenset((name, type(value), value) for name, value in given.items() if name in matter)
 
 
-def _copy(decision: Decision, day: date) -> Decision:
-    """A copy of a remembered decision for ``day``: its own lists, the rest shared (frozen)."""
+def _copy(decision: Decision, day: date, given: dict[str, Any]) -> Decision:
+    """A copy of a remembered decision for ``day`` and the facts ``given``: its own lists,
+    the rest shared (frozen)."""
     return Decision(
         subject=decision.subject,
         action=decision.action,
         on=day,
-        facts=dict(decision.facts),
+        facts=dict(given),
         verdict=decision.verdict,
         citations=list(decision.citations),
         obligations=list(decision.obligations),
@@ -231,7 +234,7 @@ def decide(
         horizon = index.beyond_horizon(gov.document, day)
         if horizon:
             decision.caveats.append(horizon)
-        outcome = version.outcome(action, facts)
+        outcome = index.outcome(placed.key, action, facts)
         if scope is None and outcome.verdict != RuleVerdict.SILENT:
             outcome = _scope_conditional(outcome, gov, facts)
         if scope is True and excerpt_gap(outcome, index.coverage.get(placed.key)):
@@ -343,14 +346,50 @@ def _assume(
     day: date,
     facts: dict[str, Any],
     choices: Choices,
-) -> list[tuple[Combo, Decision]]:
-    """Decisions for every combination of the given fact values."""
-    results: list[tuple[Combo, Decision]] = []
+) -> list[tuple[Combo, Answered]]:
+    """The answer to every combination of the given fact values: its verdict, duties,
+    citations and conditions only (what settling and the cases read; no words).
+
+    Those depend only on the :meth:`Index.basis` of the question and the facts it
+    reads, so they are remembered by these, across subjects and days.
+    """
+    basis, read = index.basis(subject_id, action, day)
+    results: list[tuple[Combo, Answered]] = []
     for combo in itertools.islice(itertools.product(*choices), MAX_BRANCHES):
         assumed = dict(facts)
         assumed.update({name: value for name, value, _ in combo})
-        results.append((combo, decide(index, subject_id, action, day, assumed)))
+        try:
+            key = (basis, frozenset((n, type(v), v) for n, v in assumed.items() if n in read))
+            found = index.assumed.get(key)
+        except TypeError:  # an unhashable fact value: decide without remembering
+            key, found = None, None
+        if found is None:
+            found = _bare(decide(index, subject_id, action, day, assumed))
+            if key is not None:
+                index.remember_assumed(key, found)
+        results.append((combo, found))
     return results
+
+
+class Answered(NamedTuple):
+    """What a decision says that does not depend on the subject or the day (no words).
+
+    A tuple of tuples, so that the many remembered ones cost the garbage collector
+    little (tuples of strings are not tracked)."""
+
+    verdict: Verdict
+    obligations: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    conditions: tuple[str, ...]
+
+
+def _bare(decision: Decision) -> Answered:
+    return Answered(
+        decision.verdict,
+        tuple(decision.obligations),
+        tuple(decision.citations),
+        tuple(decision.conditions),
+    )
 
 
 def _settle(
@@ -361,7 +400,7 @@ def _settle(
     facts: dict[str, Any],
     decision: Decision,
     choices: Choices,
-) -> tuple[Decision, list[tuple[Combo, Decision]]]:
+) -> tuple[Decision, list[tuple[Combo, Answered]]]:
     """A conditional answer whose every branch agrees is no longer conditional (an answer
     unknown in every case, as when a gap leaves no prohibition to decide, is unknown).
 
@@ -375,13 +414,15 @@ def _settle(
     if not choices or total > MAX_BRANCHES:
         return decision, []
     outcomes = _assume(index, subject_id, action, day, facts, choices)
-    verdicts = {_answer(d) for _, d in outcomes}
+    verdicts = {_answer(a) for _, a in outcomes}
     if len(verdicts) != 1:
         return decision, outcomes
     ((verdict, _),) = verdicts
     if verdict == Verdict.CONDITIONAL:
         return decision, outcomes
-    settled = outcomes[0][1]
+    first = dict(facts)
+    first.update({name: value for name, value, _ in outcomes[0][0]})
+    settled = decide(index, subject_id, action, day, first)  # the first case, in its words
     settled.facts = dict(facts)
     for _, other in outcomes[1:]:
         _merge_citations(settled.citations, other.citations)
@@ -392,24 +433,24 @@ def _settle(
     return settled, []
 
 
-def _answer(decision: Decision) -> tuple[Verdict, tuple[str, ...]]:
+def _answer(decision: Answered) -> tuple[Verdict, tuple[str, ...]]:
     return decision.verdict, tuple(decision.obligations)
 
 
-def _relevant(missing: list[str], tried: list[tuple[Combo, Decision]]) -> list[str]:
+def _relevant(missing: list[str], tried: list[tuple[Combo, Answered]]) -> list[str]:
     """The missing facts whose value changes the answer when the others are held fixed."""
+    rows = [(tuple(value for _, value, _ in combo), _answer(decision)) for combo, decision in tried]
     relevant = []
     for index, name in enumerate(missing):
-        answers: dict[tuple[Any, ...], set[tuple[Verdict, tuple[str, ...]]]] = {}
-        for combo, decision in tried:
-            others = tuple(value for i, (_, value, _) in enumerate(combo) if i != index)
-            answers.setdefault(others, set()).add(_answer(decision))
-        if any(len(found) > 1 for found in answers.values()):
-            relevant.append(name)
+        first: dict[tuple[Any, ...], tuple[Verdict, tuple[str, ...]]] = {}
+        for values, answer in rows:
+            if first.setdefault(values[:index] + values[index + 1 :], answer) != answer:
+                relevant.append(name)  # two answers with the other facts the same
+                break
     return relevant
 
 
-def _cases(choices: Choices, tried: list[tuple[Combo, Decision]]) -> list[Branch]:
+def _cases(choices: Choices, tried: list[tuple[Combo, Answered]]) -> list[Branch]:
     """The answer case by case: a partition of every combination of the shown facts.
 
     A fact is split on only where its values give different answers, and values
@@ -418,25 +459,28 @@ def _cases(choices: Choices, tried: list[tuple[Combo, Decision]]) -> list[Branch
     with the facts fixed turns on something outside them; it carries the
     conditions the record spells out for it.
     """
-    rows = [({name: value for name, value, _ in combo}, decision) for combo, decision in tried]
+    rows = [
+        ({name: value for name, value, _ in combo}, _answer(decision), decision)
+        for combo, decision in tried
+    ]
     return [
         Branch(" and ".join(labels) or "whatever the facts", verdict, duties, outside)
         for labels, verdict, duties, outside in _split(choices, rows)
     ]
 
 
-Row = tuple[dict[str, Any], Decision]
+Row = tuple[dict[str, Any], tuple[Verdict, tuple[str, ...]], Answered]  # facts, answer
 Case = tuple[tuple[str, ...], Verdict, tuple[str, ...], tuple[str, ...]]
 
 
 def _split(choices: Choices, rows: list[Row]) -> list[Case]:
     """The cases under ``rows``, split on the first fact (in order) whose values differ."""
-    answers = {_answer(d) for _, d in rows}
+    answers = {answer for _, answer, _ in rows}
     if len(answers) == 1:
         ((verdict, duties),) = answers
         outside: tuple[str, ...] = ()
         if verdict == Verdict.CONDITIONAL:
-            outside = tuple(dict.fromkeys(c for _, d in rows for c in d.conditions))
+            outside = tuple(dict.fromkeys(c for _, _, d in rows for c in d.conditions))
         return [((), verdict, duties, outside)]
     for index, options in enumerate(choices):
         rest = choices[:index] + choices[index + 1 :]
@@ -455,7 +499,7 @@ def _split(choices: Choices, rows: list[Row]) -> list[Case]:
 
 
 def _with(rows: list[Row], name: str, value: Any) -> list[Row]:
-    return [(given, d) for given, d in rows if given.get(name, value) == value]
+    return [row for row in rows if row[0].get(name, value) == value]
 
 
 def _grouped(under: list[tuple[str, Any, str, list[Case]]]) -> list[tuple[str, list[Case]]]:
@@ -491,7 +535,7 @@ def same_answer(a: Decision, b: Decision) -> bool:
     )
 
 
-def _merge_citations(target: list[Citation], items: list[Citation]) -> None:
+def _merge_citations(target: list[Citation], items: Iterable[Citation]) -> None:
     for item in items:
         if item not in target:
             target.append(item)

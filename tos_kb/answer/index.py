@@ -225,6 +225,7 @@ class CompiledGovernance:
 
 NO_TIMELINE = DocumentTimeline([])
 REMEMBERED = 16_384  # settled answers kept per index (oldest dropped first)
+REMEMBERED_OUTCOMES = 65_536  # version outcomes kept per index (oldest dropped first)
 
 
 def normal_table(names: Mapping[str, str]) -> dict[str, str]:
@@ -260,10 +261,20 @@ class Index:
 
     settled: dict[Any, Decision]
     _bounds: dict[str, list[date]]
+    _matter: dict[tuple[str, str, int], frozenset[str]]
+    _outcomes: dict[Any, Outcome]
+    _tested: dict[tuple[str, str], tuple[str, ...]]
+    assumed: dict[Any, Any]  # decide.Answered per basis and facts read
+    _basis_facts: dict[Any, frozenset[str]]
 
     def __init__(self, archive: Archive):
         self.settled = {}
         self._bounds = {}
+        self._matter = {}
+        self._outcomes = {}
+        self._tested = {}
+        self.assumed = {}
+        self._basis_facts = {}
         self.parents: dict[str, str | None] = {a.id: a.parent for a in archive.actions.values()}
         self.action_labels = {a.id: a.label for a in archive.actions.values()}
         self.titles = {d.id: d.title for d in archive.documents.values()}
@@ -328,18 +339,66 @@ class Index:
         state = dict(self.__dict__)
         state["settled"] = {}
         state["_bounds"] = {}
+        state["_matter"] = {}
+        state["_outcomes"] = {}
+        state["_tested"] = {}
+        state["assumed"] = {}
+        state["_basis_facts"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("settled", {})
         self.__dict__.setdefault("_bounds", {})
+        self.__dict__.setdefault("_matter", {})
+        self.__dict__.setdefault("_outcomes", {})
+        self.__dict__.setdefault("_tested", {})
+        self.__dict__.setdefault("assumed", {})
+        self.__dict__.setdefault("_basis_facts", {})
 
     def remember(self, key: Any, decision: Decision) -> None:
         """Keep a settled answer for ``key``, dropping the oldest beyond :data:`REMEMBERED`."""
         if len(self.settled) >= REMEMBERED:
             del self.settled[next(iter(self.settled))]
         self.settled[key] = decision
+
+    def remember_assumed(self, key: Any, answered: Any) -> None:
+        """Keep the answer to one combination of assumed facts (see ``decide._assume``)."""
+        if len(self.assumed) >= REMEMBERED_OUTCOMES:
+            del self.assumed[next(iter(self.assumed))]
+        self.assumed[key] = answered
+
+    def forget(self) -> None:
+        """Drop every remembered answer and outcome (as a freshly loaded index has none)."""
+        for memo in (self.settled, self._outcomes, self.assumed):
+            memo.clear()
+
+    def basis(self, subject_id: str, action: str, day: date) -> tuple[Any, frozenset[str]]:
+        """What the verdict of (subject, action, day) rests on besides the facts, and the
+        facts it reads.
+
+        Why: :func:`~tos_kb.answer.decide.decide` reaches its verdict, duties, citations
+        and conditions only through the documents governing that day (each one's
+        scope condition and version in force, or none) and the conditions of those
+        versions for the action, so two questions with the same basis and the same
+        values of these facts get them alike, whatever the subject or day (their
+        words differ).
+        """
+        found = []
+        for gov in self.documents_on(subject_id, day):
+            placed = gov.timeline.at(day)
+            key = placed.key if placed is not None else None
+            found.append((gov.document, gov.when, gov.when_text, key))
+        basis = (action, tuple(found))
+        facts = self._basis_facts.get(basis)
+        if facts is None:
+            conditions = [when for _, when, _, _ in found if when is not None]
+            for *_, version in found:
+                if version is not None:
+                    conditions += self.versions[version].conditions(action)
+            facts = frozenset(t.fact for c in conditions for t in cond.tests(c))
+            self._basis_facts[basis] = facts
+        return basis, facts
 
     def day_class(self, subject_id: str, day: date) -> int:
         """Which stretch between the days that matter to ``subject_id`` holds ``day``.
@@ -364,6 +423,63 @@ class Index:
                     days.add(seen + timedelta(days=1))
             bounds = self._bounds[subject_id] = sorted(days)
         return bisect_right(bounds, day)
+
+    def facts_that_matter(self, subject_id: str, action: str, day: date) -> frozenset[str]:
+        """The facts tested by any condition that can bear on (subject, action) on the
+        days of the :meth:`day_class` of ``day``.
+
+        Why: on such a day an answer reads the facts only through the scope of each
+        document governing then, the rules and preconditions of its version in force
+        and, for one with none in force, of its versions on either side of the gap
+        (all its versions are taken: a few more facts, never fewer; such answers name
+        the day and are not remembered anyway). So two questions whose facts agree on
+        these get the same answer, bar the facts echoed back. Only the documents
+        governing that day are read, as answering does anyway.
+        """
+        key = (subject_id, action, self.day_class(subject_id, day))
+        found = self._matter.get(key)
+        if found is None:
+            conditions: list[cond.Condition] = []
+            for gov in self.documents_on(subject_id, day):
+                if gov.when is not None:
+                    conditions.append(gov.when)
+                placed = gov.timeline.at(day)
+                for version in [placed] if placed is not None else gov.timeline.placed:
+                    conditions += self.versions[version.key].conditions(action)
+            found = frozenset(t.fact for c in conditions for t in cond.tests(c))
+            self._matter[key] = found
+        return found
+
+    def outcome(self, key: str, action: str, facts: Mapping[str, Any]) -> Outcome:
+        """What version ``key`` says of ``action`` (:meth:`CompiledVersion.outcome`), remembered.
+
+        Why: settling a conditional answer asks the same few versions about every
+        combination of the missing facts, and many subjects share a version. A
+        version reads the facts only through the tests of its conditions for the
+        action, and a fact not given is the same as one given as None, so the
+        outcome is remembered per the values of exactly those facts. Outcomes are
+        shared, never changed (as the fact-free ones of ``static`` already are).
+        """
+        version = self.versions[key]
+        found = version.static.get(action)
+        if found is not None:
+            return found
+        names = self._tested.get((key, action))
+        if names is None:
+            tested = {t.fact for c in version.conditions(action) for t in cond.tests(c)}
+            names = self._tested[(key, action)] = tuple(sorted(tested))
+        values = tuple((type(v), v) if (v := facts.get(n)) is not None else None for n in names)
+        memo = (key, action, values)
+        try:
+            found = self._outcomes.get(memo)
+        except TypeError:  # an unhashable value: evaluate without remembering
+            return version.outcome(action, facts)
+        if found is None:
+            found = version.outcome(action, facts)
+            if len(self._outcomes) >= REMEMBERED_OUTCOMES:
+                del self._outcomes[next(iter(self._outcomes))]
+            self._outcomes[memo] = found
+        return found
 
     # --- names -------------------------------------------------------------------------
 
