@@ -66,7 +66,9 @@ def at_commit(kb: KnowledgeBase, commit: str) -> KnowledgeBase:
 
 def _compile(root: Path, strict: bool, *, origin: str, use_cache: bool) -> KnowledgeBase:
     """The index of ``root`` from the cache, or compiled from the records (then cached)."""
-    key = cache.fingerprint(root) if root.is_dir() and use_cache else None
+    # The key hashes every file: worth it only when a cache can be read or written.
+    caching = use_cache and cache.cache_dir() is not None and root.is_dir()
+    key = cache.fingerprint(root) if caching else None
     if key is not None:
         cached = cache.read(key)
         if cached is not None:
