@@ -9,6 +9,7 @@ records themselves.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from tos_kb._version import __version__
@@ -76,11 +77,19 @@ def _compile(root: Path, strict: bool, *, origin: str, use_cache: bool) -> Knowl
     from tos_kb.records.loader import load_archive
     from tos_kb.records.validate import check_structure
 
-    archive = load_archive(root)
-    check_structure(archive)
-    if strict and archive.problems:
-        raise KnowledgeBaseError(archive.problems)
-    index = Index(archive)
+    collecting = gc.isenabled()
+    # Reading builds some 10^5 small objects and leaves next to no cycles: the cyclic
+    # collector's passes over them cost about a tenth of a cold load and find nothing.
+    gc.disable()
+    try:
+        archive = load_archive(root)
+        check_structure(archive)
+        if strict and archive.problems:
+            raise KnowledgeBaseError(archive.problems)
+        index = Index(archive)
+    finally:
+        if collecting:
+            gc.enable()
     if key is not None:
         cache.write(key, index)
     return KnowledgeBase(root, index, archive, origin=origin)
