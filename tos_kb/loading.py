@@ -78,8 +78,8 @@ def _compile(root: Path, strict: bool, *, origin: str, use_cache: bool) -> Knowl
     from tos_kb.records.validate import check_structure
 
     collecting = gc.isenabled()
-    # Reading builds some 10^5 small objects and leaves next to no cycles: the cyclic
-    # collector's passes over them cost about a tenth of a cold load and find nothing.
+    # Reading builds some 10^5 small objects and leaves next to no cycles: repeated
+    # passes of the cyclic collector over them (one pass after, instead) find nothing.
     gc.disable()
     try:
         archive = load_archive(root)

@@ -192,9 +192,17 @@ def _convert(
                     key_mark.column + 1,
                 )
             at = (key_mark.line + 1, key_mark.column + 1)
-            positions[where] = at
-            result[key] = _convert(value_node, where, positions, seen)
             positions[where] = at  # errors about a field point at its name, not its value
+            if (
+                type(value_node) is yaml.ScalarNode
+                and len(where) <= MAX_DEPTH
+                and id(value_node) not in seen
+            ):  # most values: the checks of _convert, without a call
+                seen.add(id(value_node))
+                result[key] = _scalar(value_node)
+            else:
+                result[key] = _convert(value_node, where, positions, seen)
+                positions[where] = at
         return result
     if kind is yaml.SequenceNode:
         if node.tag != _SEQ:
