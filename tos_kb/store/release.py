@@ -11,6 +11,7 @@ was built with in ``tos_kb/_archive/release.json``.
 from __future__ import annotations
 
 import json
+import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,8 +34,6 @@ class Release:
 
 def git_state(terms: Path) -> tuple[str | None, bool]:
     """The commit of the repository holding ``terms`` and whether ``terms`` has changes."""
-    import subprocess  # here: loading and answering never run git, and it costs an import
-
     try:
         commit = subprocess.run(
             ["git", "-C", str(terms), "rev-parse", "HEAD"],
