@@ -60,7 +60,7 @@ _INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
 _FLOAT_RE = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9]+(?:[eE][-+]?[0-9]+)?$")
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """libyaml's composer with a resolver that tells only what :func:`_scalar` checks.
 
     Why: PyYAML's resolver matches every plain scalar against the YAML 1.1
@@ -69,7 +69,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     explicitly or is one of the plain scalars YAML 1.1 gives a refused tag.
     """
 
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        """The tag of an untagged node (``implicit``: a scalar's (plain, quoted) flags)."""
         if kind is yaml.ScalarNode:
             if implicit[0] and value in _REFUSED_PLAIN:
                 return _REFUSED_PLAIN[value]
