@@ -48,3 +48,43 @@ def test_syntax_error_has_a_line() -> None:
         parse_yaml("a: [1, 2\nb: 3\n")
     assert err.value.line is not None
     assert err.value.message.startswith("YAML syntax")
+
+
+@pytest.mark.parametrize(
+    ("scalar", "value"),
+    [
+        ("0x1F", "0x1F"),
+        ("012", "012"),
+        ("1e5", "1e5"),
+        ("1.0e5", 100000.0),
+        (".5", 0.5),
+        ("-.5e-3", -0.0005),
+        ("1.", "1."),
+        ("-0", 0),
+        ("+12", 12),
+        ("1_000", 1000),
+        ("~", None),
+        ("NULL", None),
+        ("", None),
+        ("TRUE", True),
+        ("False", False),
+        ("tRue", "tRue"),
+        ('"1"', "1"),
+        ("'true'", "true"),
+        (".inf", ".inf"),
+        ("1:30", "1:30"),
+        ("2023-07-18T10:00:00Z", "2023-07-18T10:00:00Z"),
+    ],
+)
+def test_plain_scalars_are_typed_the_yaml_1_2_core_way(scalar: str, value: object) -> None:
+    """Only decimal integers and floats with a dot are numbers; quoted values stay text;
+    YAML 1.1's hex, octal, sexagesimal, infinities and timestamps stay as written."""
+    data = parse_yaml(f"a: {scalar}\n").data["a"]
+    assert data == value and type(data) is type(value)
+
+
+@pytest.mark.parametrize("text", ["a: =", "a: [<<]", "a: !!binary aGk="])
+def test_plain_values_yaml_1_1_gives_other_tags_are_refused(text: str) -> None:
+    """A value YAML 1.1 reads as a merge or value key, or an explicit tag, is an error."""
+    with pytest.raises(YamlError, match="is not allowed in records"):
+        parse_yaml(text)

@@ -66,9 +66,16 @@ POINTERS: tuple[Pointer, ...] = tuple(
 )
 
 
+# Any of the patterns: one pass over a quote that points nowhere (nearly every quote)
+# instead of one pass per pattern; the check runs on every quote at every load.
+_ANY = re.compile("|".join(f"(?:{p.pattern.pattern})" for p in POINTERS), re.IGNORECASE)
+
+
 def pointers(quote: str) -> list[tuple[Pointer, str]]:
     """The pointers in ``quote``, each with the words that matched, in pattern order."""
     found: list[tuple[Pointer, str]] = []
+    if _ANY.search(quote) is None:
+        return found
     for pointer in POINTERS:
         match = pointer.pattern.search(quote)
         if match is not None:

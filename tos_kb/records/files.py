@@ -26,6 +26,7 @@ import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from tos_kb.errors import ArchiveFileError
 
@@ -110,9 +111,22 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
             raise ArchiveFileError(not_regular(what or "a folder"))
         if info.st_size > MAX_FILE_BYTES:
             raise ArchiveFileError(too_large(info.st_size))
-        data = handle.read(MAX_FILE_BYTES + 1)
+        data = read_upto(handle, info.st_size)
     if len(data) > MAX_FILE_BYTES:
         raise ArchiveFileError(too_large(len(data)))
+    return data
+
+
+def read_upto(handle: BinaryIO, size: int) -> bytes:
+    """The bytes of a file ``stat`` says has ``size``, up to one past :data:`MAX_FILE_BYTES`.
+
+    Why not ``read(MAX_FILE_BYTES + 1)``: that allocates a buffer of the limit's
+    size for every file, which costs more than reading a small file. A file that
+    grew since its ``stat`` is read on, up to the same limit.
+    """
+    data = handle.read(min(size, MAX_FILE_BYTES) + 1)
+    if len(data) > size:
+        data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     return data
 
 

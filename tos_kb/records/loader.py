@@ -9,6 +9,7 @@ all at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -170,25 +171,45 @@ _FILE_HINT = "replace it with a regular file holding the content, or remove it"
 
 def _placeholders(archive: Archive, path: Path, located: Located) -> None:
     """Report values still reading TODO (left by ``tos-kb new``) where they stand."""
-    for loc, _ in located.positions.items():
-        value: Any = located.data
-        for part in loc:
-            if isinstance(value, dict) and isinstance(part, str):
-                value = value.get(part)
-            elif isinstance(value, list) and isinstance(part, int):
-                value = value[part]
-            else:
-                value = None
-        if isinstance(value, str) and value.lstrip().startswith(PLACEHOLDER):
-            archive.add(
-                path,
-                "a placeholder from tos-kb new is still here",
-                located,
-                loc,
-                found=_show(value),
-                code="placeholder",
-                hint="replace it with the real value (see CONTRIBUTING.md)",
-            )
+    for loc in _placeholder_paths(located.data, (), []):
+        archive.add(
+            path,
+            "a placeholder from tos-kb new is still here",
+            located,
+            loc,
+            found=_show(_at(located.data, loc)),
+            code="placeholder",
+            hint="replace it with the real value (see CONTRIBUTING.md)",
+        )
+
+
+def _placeholder_paths(
+    value: Any, loc: tuple[str | int, ...], found: list[tuple[str | int, ...]]
+) -> list[tuple[str | int, ...]]:
+    """Where the texts starting with TODO stand, in document order (one walk of the data)."""
+    if isinstance(value, str):
+        if value.lstrip().startswith(PLACEHOLDER):
+            found.append(loc)
+        return found
+    if isinstance(value, dict):
+        items: Iterable[tuple[str | int, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return found
+    for part, item in items:
+        if isinstance(item, str):  # most values: no call for them
+            if item.lstrip().startswith(PLACEHOLDER):
+                found.append((*loc, part))
+        elif isinstance(item, dict | list):
+            _placeholder_paths(item, (*loc, part), found)
+    return found
+
+
+def _at(data: Any, loc: tuple[str | int, ...]) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
 
 
 def _read(archive: Archive, path: Path) -> Located | None:

@@ -7,7 +7,6 @@ Never a traceback.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -59,6 +58,8 @@ class Problem:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A 'did you mean' suggestion for a misspelt id, or None."""
+    import difflib  # here: only a broken record needs it, and every load imports this module
+
     matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"did you mean '{matches[0]}'?" if matches else None
 

@@ -165,14 +165,14 @@ def _file_hash(path: str, info: os.stat_result | None, memo: Memo, fresh: Memo) 
     if known is not None and known[:4] == seen:
         fresh[path] = known
         return str(known[4])
-    from tos_kb.records.files import MAX_FILE_BYTES
+    from tos_kb.records.files import MAX_FILE_BYTES, read_upto
 
     if info.st_size > MAX_FILE_BYTES:
         return f"large:{seen}"
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
         with os.fdopen(fd, "rb") as handle:
-            digest = hashlib.sha256(handle.read(MAX_FILE_BYTES + 1)).hexdigest()
+            digest = hashlib.sha256(read_upto(handle, info.st_size)).hexdigest()
     except OSError:
         return "unreadable"
     fresh[path] = [*seen, digest]
