@@ -11,6 +11,7 @@ import click
 from tos_kb.cli.common import console, fail, friendly, load_kb, terms_option
 from tos_kb.loading import default_terms_path
 from tos_kb.records.loader import load_archive
+from tos_kb.records.scope import concerning, validate_files
 from tos_kb.records.validate import check_structure, check_texts
 
 
@@ -31,8 +32,10 @@ def validate(paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool) -
     """Check the archive (default: the shipped terms/); exit 1 on any problem.
 
     PATHS may be the archive folder, or files inside it (as pre-commit passes
-    them): the whole archive is checked, and only the problems in those files
-    and their version folders are reported.
+    them): only the problems in those files and their version folders are
+    reported, and only what they can depend on is read (their documents, the
+    vocabulary, the subjects and documents they name); a file of the vocabulary
+    or the OTA mapping concerns everything, so the whole archive is checked.
     """
     files = [Path(p) for p in paths if Path(p).is_file()]
     folders = [Path(p) for p in paths if not Path(p).is_file()]
@@ -43,12 +46,14 @@ def validate(paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool) -
         if files
         else Path(folders[0] if folders else terms or default_terms_path())
     )
-    archive = load_archive(root)
-    check_structure(archive)
-    if not quick:
-        check_texts(archive)
-    if files:
-        archive.problems = [p for p in archive.problems if _concerns(p.file, files, root)]
+    archive = validate_files(root, files, texts=not quick) if files else None
+    if archive is None:
+        archive = load_archive(root)
+        check_structure(archive)
+        if not quick:
+            check_texts(archive)
+        if files:
+            archive.problems = concerning(archive.problems, files, root)
     problems = sorted(archive.problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
     versions = sum(len(v) for v in archive.versions.values())
     if fmt == "json":
@@ -73,6 +78,8 @@ def validate(paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool) -
             f"{len(archive.documents)} documents, {versions} versions, "
             f"{len(archive.subjects)} subjects"
         )
+        if files:
+            summary = f"{len(files)} file(s) checked, reading {summary}"
         if problems:
             out.print(f"[bold red]{len(problems)} problem(s)[/] in {summary}.")
         else:
@@ -91,16 +98,6 @@ def _archive_root(files: list[Path]) -> Path:
     if len(roots) > 1:
         raise click.UsageError("the files belong to different archives")
     return roots.pop()
-
-
-def _concerns(problem_file: str, files: list[Path], root: Path) -> bool:
-    """Whether a problem is in one of the files, or in the version folder of one."""
-    where = (root.parent / problem_file).resolve()
-    for file in files:
-        resolved = file.resolve()
-        if where == resolved or (resolved.parent / "record.yaml") == where:
-            return True
-    return False
 
 
 @click.command()
