@@ -94,7 +94,7 @@ def check_texts(archive: Archive) -> list[Problem]:
                     )
                     continue
                 text = text_of(cited, ev.quote_file)
-                if text is not None and text.find(ev.quote) is None:
+                if text is not None and not text.contains(ev.quote):
                     archive.add(
                         path,
                         f"evidence quote not found verbatim in {ev.document}@{ev.version}",
@@ -424,7 +424,7 @@ def _check_rejected_texts(archive: Archive) -> None:
                 quote = item.get("quote")
                 if not isinstance(quote, str) or item.get("quote_file") not in (None, TEXT_FILE):
                     continue
-                if text.find(quote) is None:
+                if not text.contains(quote):
                     _quote_missing(archive, path, located, (key, i, "quote"), quote, None, text)
 
 
@@ -598,7 +598,7 @@ def _check_quote(
         return
     if text is None:
         return  # a missing text.txt is reported by the hash check
-    if text.find(quote) is None:
+    if not text.contains(quote):
         _quote_missing(archive, path, entry.source, loc, quote, name, text)
 
 
