@@ -120,3 +120,20 @@ def test_only_the_scope_is_read(terms: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_the_vocabulary_concerns_everything(terms: Path) -> None:
     """A vocabulary file has no narrower scope: the whole archive is validated."""
     assert scope.scope_of(terms, [terms / "vocabulary/actions.yaml"]) is None
+
+
+def test_the_pool_reports_what_one_process_reports(terms: Path) -> None:
+    """Validation over two processes gives the serial report, byte for byte."""
+    for relative, old, new, _, _, _ in CASES:
+        if old in (terms / relative).read_text():
+            edit(terms, relative, old, new)
+    for _, (relative, old, new), _ in CROSS:
+        if old in (terms / relative).read_text():
+            edit(terms, relative, old, new)
+    (terms / "acme/terms/2024-01-31/text.txt").write_text("altered\n")
+    runner = CliRunner()
+    serial = runner.invoke(main, ["validate", str(terms), "--jobs", "1", "--format", "json"])
+    pooled = runner.invoke(main, ["validate", str(terms), "--jobs", "2", "--format", "json"])
+    files = {p["file"] for p in json.loads(serial.output)["problems"]}
+    assert serial.exit_code == 1 and len(files) >= 4, files
+    assert pooled.output == serial.output

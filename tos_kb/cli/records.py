@@ -10,9 +10,8 @@ import click
 
 from tos_kb.cli.common import console, fail, friendly, load_kb, terms_option
 from tos_kb.loading import default_terms_path
-from tos_kb.records.loader import load_archive
+from tos_kb.records.pool import validate_archive
 from tos_kb.records.scope import concerning, validate_files
-from tos_kb.records.validate import check_structure, check_texts
 
 
 @click.command()
@@ -28,7 +27,15 @@ from tos_kb.records.validate import check_structure, check_texts
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--quick", is_flag=True, help="Skip the checks that read the texts (hashes, quotes).")
-def validate(paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for a full validation (default: one per core, one for a small archive).",
+)
+def validate(
+    paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool, jobs: int | None
+) -> None:
     """Check the archive (default: the shipped terms/); exit 1 on any problem.
 
     PATHS may be the archive folder, or files inside it (as pre-commit passes
@@ -47,15 +54,14 @@ def validate(paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool) -
         else Path(folders[0] if folders else terms or default_terms_path())
     )
     archive = validate_files(root, files, texts=not quick) if files else None
-    if archive is None:
-        archive = load_archive(root)
-        check_structure(archive)
-        if not quick:
-            check_texts(archive)
+    if archive is not None:
+        found, versions = archive.problems, sum(len(v) for v in archive.versions.values())
+    else:
+        done = validate_archive(root, texts=not quick, jobs=jobs)
+        archive, found, versions = done.archive, done.problems, done.versions
         if files:
-            archive.problems = concerning(archive.problems, files, root)
-    problems = sorted(archive.problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
-    versions = sum(len(v) for v in archive.versions.values())
+            found = concerning(found, files, root)
+    problems = sorted(found, key=lambda p: (p.file, p.line or 0, p.column or 0))
     if fmt == "json":
         click.echo(
             json.dumps(

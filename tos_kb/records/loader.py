@@ -461,7 +461,11 @@ def load_provider_file(archive: Archive, folder: Path) -> None:
 
 def load_document(archive: Archive, folder: Path) -> None:
     """Read a document folder: document.yaml and every version under it."""
-    doc_id = load_document_file(archive, folder)
+    load_versions(archive, folder, load_document_file(archive, folder))
+
+
+def load_versions(archive: Archive, folder: Path, doc_id: str) -> None:
+    """Read every version of a document folder (not its document.yaml)."""
     entries: list[VersionEntry] = []
     for version_dir in files.folders(folder):
         entry = _load_version(archive, doc_id, version_dir)

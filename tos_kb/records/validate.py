@@ -21,7 +21,7 @@ from tos_kb.records.crossrefs import unanswered
 from tos_kb.records.dates import UNKNOWN, fuzzy_start, version_date_part
 from tos_kb.records.facts import accepts, wrong_type
 from tos_kb.records.loader import RECORD_FILE, TEXT_FILE, Archive, VersionEntry
-from tos_kb.records.mapping import check_ota_mapping
+from tos_kb.records.mapping import check_cited_files, check_ota_mapping
 from tos_kb.records.models import Document, FactType, Governance, SeeQuote, VersionRecord
 from tos_kb.records.problems import Problem, did_you_mean
 from tos_kb.records.quotes import NORMALISATION, NormalisedText, closest_passage
@@ -50,9 +50,27 @@ def check_structure(archive: Archive) -> list[Problem]:
     return archive.problems[before:]
 
 
+def check_document_structure(archive: Archive) -> None:
+    """The part of :func:`check_structure` that concerns each document's own files.
+
+    Run on an archive holding some documents' versions (see :mod:`tos_kb.records.pool`),
+    it reports what :func:`check_structure` reports in those documents' files.
+    """
+    for doc_id, entries in archive.versions.items():
+        _check_document(archive, doc_id, entries)
+    _check_rejected_structure(archive)
+    check_cited_files(archive)
+
+
 def check_texts(archive: Archive) -> list[Problem]:
     """Hash and verbatim-quote checks against the archived texts."""
     before = len(archive.problems)
+    check_version_texts(archive)
+    check_evidence(archive)
+    return archive.problems[before:]
+
+
+def _text_reader() -> Any:
     texts: dict[Path, NormalisedText | None] = {}
 
     def text_of(entry: VersionEntry, name: str | None) -> NormalisedText | None:
@@ -64,6 +82,12 @@ def check_texts(archive: Archive) -> list[Problem]:
                 texts[path] = None
         return texts[path]
 
+    return text_of
+
+
+def check_version_texts(archive: Archive) -> None:
+    """Hashes and quotes of every version the archive holds (and of the records it rejected)."""
+    text_of = _text_reader()
     for entries in archive.versions.values():
         for entry in entries:
             _check_hashes(archive, entry)
@@ -78,6 +102,11 @@ def check_texts(archive: Archive) -> list[Problem]:
                     text_of(entry, name),
                 )
     _check_rejected_texts(archive)
+
+
+def check_evidence(archive: Archive) -> None:
+    """The subjects' evidence quotes, in the versions they cite."""
+    text_of = _text_reader()
     for subject in archive.subjects.values():
         path, located = archive.sources[f"subject:{subject.id}"]
         for gi, gov in enumerate(subject.governed_by):
@@ -105,7 +134,6 @@ def check_texts(archive: Archive) -> list[Problem]:
                         hint=_hint(ev.quote, text.original),
                         code="quote",
                     )
-    return archive.problems[before:]
 
 
 # --- vocabulary ------------------------------------------------------------------
