@@ -74,6 +74,16 @@ def _compile(root: Path, strict: bool, *, origin: str, use_cache: bool) -> Knowl
     from tos_kb.records.loader import load_archive
     from tos_kb.records.validate import check_structure
 
+    if strict and root.is_dir():
+        from tos_kb.answer.streamed import STREAM_FROM, compile_streamed
+        from tos_kb.records.pool import document_folders
+
+        documents = document_folders(root)
+        streamed = compile_streamed(root, documents) if len(documents) >= STREAM_FROM else None
+        if streamed is not None:
+            if key is not None:
+                cache.write(key, streamed)
+            return KnowledgeBase(root, streamed, origin=origin)  # records read again on demand
     archive = load_archive(root)
     check_structure(archive)
     if strict and archive.problems:

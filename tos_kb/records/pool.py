@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def workers(jobs: int | None = None) -> int:
 def validate_archive(root: Path, texts: bool = True, jobs: int | None = None) -> Validated:
     """Every check on the archive at ``root``; ``jobs`` processes (default: one per core)."""
     count = workers(jobs)
-    documents = _document_folders(root) if root.is_dir() else []
+    documents = document_folders(root) if root.is_dir() else []
     forked = "fork" in multiprocessing.get_all_start_methods()
     if count == 1 or not forked or (jobs is None and len(documents) < SERIAL_BELOW):
         archive = load_archive(root)
@@ -70,7 +71,7 @@ def validate_archive(root: Path, texts: bool = True, jobs: int | None = None) ->
             check_texts(archive)
         total = sum(len(v) for v in archive.versions.values())
         return Validated(archive, archive.problems, total)
-    shared = _shared(root, documents)
+    shared = shared_archive(root, documents)
     check_structure(shared)  # no versions yet: the checks that span the archive
     problems = list(shared.problems)
     global _SHARED, _TEXTS
@@ -94,7 +95,8 @@ _SHARED: Archive | None = None  # what the workers inherit when forked
 _TEXTS = True
 
 
-def _document_folders(root: Path) -> list[Path]:
+def document_folders(root: Path) -> list[Path]:
+    """Every document folder of the archive, in the order :func:`load_archive` reads them."""
     return [
         folder
         for provider in files.folders(root)
@@ -103,7 +105,7 @@ def _document_folders(root: Path) -> list[Path]:
     ]
 
 
-def _shared(root: Path, documents: list[Path]) -> Archive:
+def shared_archive(root: Path, documents: list[Path]) -> Archive:
     """Everything but the versions, read as :func:`load_archive` reads it."""
     archive = Archive(root=root)
     for path, why in files.scan(root):
@@ -126,6 +128,22 @@ def _own(shared: Archive) -> Archive:
     return replace(shared, versions={}, problems=[], rejected=[])
 
 
+def _release(own: Archive) -> None:
+    """Forget the versions of ``own`` where the shared archive remembers them (their sources)."""
+    for entries in own.versions.values():
+        for entry in entries:
+            own.sources.pop(f"version:{entry.key}", None)
+
+
+def each_document(shared: Archive, documents: list[Path]) -> Iterator[Archive]:
+    """Each document's versions read into an archive of their own, let go after use."""
+    for folder in documents:
+        own = _own(shared)
+        load_versions(own, folder, f"{folder.parent.name}/{folder.name}")
+        yield own
+        _release(own)
+
+
 def _check_batch(documents: list[Path]) -> tuple[list[Problem], int]:
     """In a worker: read and check some documents' versions."""
     assert _SHARED is not None
@@ -135,6 +153,7 @@ def _check_batch(documents: list[Path]) -> tuple[list[Problem], int]:
     check_document_structure(archive)
     if _TEXTS:
         check_version_texts(archive)
+    _release(archive)
     return archive.problems, sum(len(v) for v in archive.versions.values())
 
 
