@@ -101,9 +101,10 @@ def check_scope(root: Path, scope: Scope, wide: bool, texts: bool = True) -> Arc
             load_provider_file(archive, folder)
     for doc_id in sorted(scope.documents):
         load_document(archive, root / doc_id)
-    subject_files = files.files(root / SUBJECTS_DIR, ".yaml")
-    touched = Archive(root=root)  # a first reading, for the names and documents they cite
-    for path in subject_files:
+    # a first reading of the touched subjects, for the names and documents they cite
+    listing = files.files(root / SUBJECTS_DIR, ".yaml") if scope.subjects or wide else []
+    touched = Archive(root=root)
+    for path in listing:
         if path.stem in scope.subjects:
             load_subject(touched, path)
     cited = _cited_documents(archive, touched, scope) - set(archive.versions)
@@ -112,16 +113,15 @@ def check_scope(root: Path, scope: Scope, wide: bool, texts: bool = True) -> Arc
         if not _reserved(provider) and root / doc_id in files.folders(root / provider):
             load_document(archive, root / doc_id)
     if wide:
-        chosen = subject_files
-        for provider in sorted(archive.providers):
-            for folder in files.folders(root / provider):
-                if f"{provider}/{folder.name}" not in archive.versions:
-                    load_document_file(archive, folder)
+        chosen = listing
+        for folder in _document_folders(root):
+            if f"{folder.parent.name}/{folder.name}" not in archive.versions:
+                load_document_file(archive, folder)
     else:
         needles = _needles(archive, touched, scope)
-        chosen = [
-            p for p in subject_files if p.stem in scope.subjects or _mentions(p, root, needles)
-        ]
+        if needles and not listing:
+            listing = files.files(root / SUBJECTS_DIR, ".yaml")
+        chosen = [p for p in listing if p.stem in scope.subjects or _mentions(p, root, needles)]
     for path in chosen:  # in the full validation's order: the first to claim a name owns it
         load_subject(archive, path)
     check_structure(archive)
@@ -130,9 +130,16 @@ def check_scope(root: Path, scope: Scope, wide: bool, texts: bool = True) -> Arc
     return archive
 
 
+def _document_folders(root: Path) -> Iterator[Path]:
+    for provider in files.folders(root):
+        if not _reserved(provider.name):
+            yield from files.folders(provider)
+
+
 def _scanned(root: Path, scope: Scope) -> Iterator[Path]:
     """The folders whose odd entries (links, FIFOs...) may be problems of the scope's files."""
-    yield root / SUBJECTS_DIR
+    if scope.subjects:
+        yield root / SUBJECTS_DIR
     yield from (root / doc_id for doc_id in sorted(scope.documents))
 
 
