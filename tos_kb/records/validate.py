@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,11 @@ def check_texts(archive: Archive) -> list[Problem]:
     return archive.problems[before:]
 
 
-def _text_reader() -> Any:
+TextReader = Callable[[VersionEntry, str | None], NormalisedText | None]
+
+
+def _text_reader() -> TextReader:
+    """Each text read and normalised once, however many quotes cite it."""
     texts: dict[Path, NormalisedText | None] = {}
 
     def text_of(entry: VersionEntry, name: str | None) -> NormalisedText | None:
@@ -87,9 +91,9 @@ def _text_reader() -> Any:
 
 def check_version_texts(archive: Archive) -> None:
     """Hashes and quotes of every version the archive holds (and of the records it rejected)."""
-    text_of = _text_reader()
     for entries in archive.versions.values():
         for entry in entries:
+            text_of = _text_reader()  # a version's quotes cite its own texts: keep one at a time
             _check_hashes(archive, entry)
             for loc, quote, name in _quotes_of(entry):
                 _check_quote(
