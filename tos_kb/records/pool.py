@@ -43,6 +43,7 @@ from tos_kb.records.validate import (
 )
 
 SERIAL_BELOW = 200  # documents: under this, forking and the shared reading cost more
+BATCH = 16  # documents a worker holds at once: their parsed records are its memory
 
 
 @dataclass
@@ -76,7 +77,7 @@ def validate_archive(root: Path, texts: bool = True, jobs: int | None = None) ->
     problems = list(shared.problems)
     global _SHARED, _TEXTS
     _SHARED, _TEXTS = shared, texts
-    size = max(1, len(documents) // (count * 8))
+    size = max(1, min(BATCH, len(documents) // (count * 8)))
     batches = [documents[i : i + size] for i in range(0, len(documents), size)]
     total = 0
     try:
