@@ -4,12 +4,15 @@ Why on disk: ``load()``, ``tos-kb validate`` and the compiled cache are measured
 way people run them, on a folder of records. Each synthetic version is a copy of one
 real record (``openai/terms-of-use@2023-03-14``) under a new document and date; its
 text is a hard link to the real text, so the quotes and hashes stay true and 200,000
-versions take about 1 GB of records and no extra text. Documents hold 20 versions
+versions take about 1 GB of records and almost no extra text (a file system limits the
+links to one file, ext4 to 65,000: past that, a copy beside the archive takes the next
+links). Documents hold 20 versions
 each (200,000 versions over 10,000 documents); each document governs one subject.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import re
@@ -52,10 +55,34 @@ def version_days(seed: int, document: int) -> list[date]:
     return days
 
 
+class _Linker:
+    """Hard links to the template's text, from a fresh copy when a file has all it may."""
+
+    def __init__(self, copies: Path):
+        self.source = TEMPLATE / "text.txt"
+        self.copies = copies
+        self.made = 0
+
+    def link(self, to: Path) -> None:
+        try:
+            os.link(self.source, to)
+        except OSError as exc:
+            if exc.errno != errno.EMLINK:
+                raise
+            self.copies.mkdir(parents=True, exist_ok=True)
+            self.made += 1
+            self.source = self.copies / f"text-{self.made}.txt"
+            shutil.copyfile(TEMPLATE / "text.txt", self.source)
+            os.link(self.source, to)
+
+
 def write(dest: Path, versions: int, seed: int = 1) -> Path:
     """Write an archive of ``versions`` versions under ``dest`` (replaced); return its root."""
-    if dest.exists():
-        shutil.rmtree(dest)
+    copies = dest.parent / f".{dest.name}-texts"  # outside the archive: not read as records
+    for old in (dest, copies):
+        if old.exists():
+            shutil.rmtree(old)
+    linker = _Linker(copies)
     shutil.copytree(TERMS / "vocabulary", dest / "vocabulary")
     provider = dest / PROVIDER
     provider.mkdir(parents=True)
@@ -81,7 +108,7 @@ def write(dest: Path, versions: int, seed: int = 1) -> Path:
             (version / "record.yaml").write_text(
                 record.format(document=doc_id, version=day.isoformat()), encoding="utf-8"
             )
-            os.link(TEMPLATE / "text.txt", version / "text.txt")
+            linker.link(version / "text.txt")
         (subjects / f"subject-{d}.yaml").write_text(
             f"id: subject-{d}\nname: Subject {d}\nkind: service\nprovider: {PROVIDER}\n"
             f"governed_by:\n  - document: {doc_id}\n    role: terms\n"

@@ -169,3 +169,18 @@ def test_every_answer_carries_its_reasons(
     else:
         assert d.reasons
     assert all(c.source_url for c in d.citations)
+
+
+_PIECES = st.lists(
+    st.sampled_from(["a", "b", " ", "\n", "\u00a0", "'", "\u2019", '"', "\u201c", "ab"]),
+    max_size=12,
+).map("".join)
+
+
+@given(_PIECES, _PIECES)
+def test_contains_agrees_with_find(text: str, quote: str) -> None:
+    """Validation's containment test says what locating the quote says, without the offset map."""
+    from tos_kb.records.quotes import NormalisedText
+
+    normal = NormalisedText(text)
+    assert normal.contains(quote) == (normal.find(quote) is not None)

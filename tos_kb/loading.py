@@ -81,6 +81,17 @@ def _compile(root: Path, strict: bool, *, origin: str, use_cache: bool) -> Knowl
     from tos_kb.records.loader import load_archive
     from tos_kb.records.validate import check_structure
 
+    if strict and root.is_dir():
+        from tos_kb.answer.streamed import STREAM_FROM, compile_streamed
+        from tos_kb.records.pool import document_folders
+
+        documents = document_folders(root)
+        streamed = compile_streamed(root, documents) if len(documents) >= STREAM_FROM else None
+        if streamed is not None:
+            if key is not None:
+                cache.write(key, streamed)
+            # records are read again on demand
+            return KnowledgeBase(root, streamed, origin=origin, cache_key=key)
     collecting = gc.isenabled()
     # Reading builds some 10^5 small objects and leaves next to no cycles: repeated
     # passes of the cyclic collector over them (one pass after, instead) find nothing.

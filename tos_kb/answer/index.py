@@ -42,7 +42,7 @@ from tos_kb.records.wording import FactWording, Wording
 if TYPE_CHECKING:
     from tos_kb.answer.decision import Decision
     from tos_kb.records.loader import Archive, VersionEntry
-    from tos_kb.records.models import Governance, SeeQuote
+    from tos_kb.records.models import Document, Governance, SeeQuote
 
 __all__ = [
     "CompiledGovernance",
@@ -301,11 +301,6 @@ class Index:
         self.versions: dict[str, CompiledVersion] = self.shelf.versions
         self.timelines: dict[str, DocumentTimeline] = self.shelf.timelines
         self.coverage: dict[str, str] = self.shelf.coverage
-        for doc_id, entries in archive.versions.items():
-            for entry in entries:
-                self.versions[entry.key] = self._compile(entry)
-                self.coverage[entry.key] = entry.record.coverage
-            self.timelines[doc_id] = DocumentTimeline([(e.key, e.record) for e in entries])
         self.not_obtained: dict[str, list[tuple[date, str]]] = {
             doc_id: [
                 (
@@ -319,21 +314,44 @@ class Index:
             for doc_id, document in archive.documents.items()
             if document.not_obtained
         }
-        self.latest_start = max(
-            (p.interval.start for t in self.timelines.values() for p in t.placed), default=None
-        )
+        self.latest_start: date | None = None
         self.horizon: dict[str, date] = {}
         for doc_id, entries in archive.versions.items():
-            seen = [e.record.verified or e.record.retrieved for e in entries]
-            document = archive.documents.get(doc_id)
-            if document is not None and document.last_checked is not None:
-                seen.append(document.last_checked)
-            if seen:
-                self.horizon[doc_id] = max(seen)
+            self.add_document(doc_id, entries, archive.documents.get(doc_id))
         self.governance: dict[str, list[CompiledGovernance]] = {
             subject.id: [self._compile_governance(subject.id, g) for g in subject.governed_by]
             for subject in archive.subjects.values()
         }
+
+    def add_document(
+        self,
+        doc_id: str,
+        entries: list[VersionEntry],
+        document: Document | None,
+        pack: bool = False,
+    ) -> None:
+        """Compile one document's versions and timeline; ``pack`` shelves them at once.
+
+        Why one at a time: a first compile at archive scale reads a document, compiles
+        it and lets its records go (see :mod:`tos_kb.answer.streamed`).
+        """
+        for entry in entries:
+            self.versions[entry.key] = self._compile(entry)
+            self.coverage[entry.key] = entry.record.coverage
+        timeline = DocumentTimeline([(e.key, e.record) for e in entries])
+        self.timelines[doc_id] = timeline
+        starts = [p.interval.start for p in timeline.placed]
+        if starts:
+            latest = max(starts)
+            if self.latest_start is None or latest > self.latest_start:
+                self.latest_start = latest
+        seen = [e.record.verified or e.record.retrieved for e in entries]
+        if document is not None and document.last_checked is not None:
+            seen.append(document.last_checked)
+        if seen:
+            self.horizon[doc_id] = max(seen)
+        if pack:
+            self.shelf.pack(doc_id)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -78,6 +78,11 @@ class Lazy(dict[str, V]):
         return super().items()
 
 
+def _shard(parts: tuple[dict[str, Any], Any, dict[str, str]]) -> bytes:
+    """One document's compiled versions, timeline and coverage, pickled and compressed."""
+    return zlib.compress(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
 def part_of(shelf: Shelf, part: str) -> Lazy[Any]:
     """One part of a shelf (how a :class:`Lazy` is unpickled; nothing else can be reached)."""
     if not isinstance(shelf, Shelf) or part not in PARTS:
@@ -108,6 +113,22 @@ class Shelf:
         dict.update(self.coverage, coverage)
         return True
 
+    def pack(self, document: str) -> None:
+        """Shelve a compiled document now, as pickling would.
+
+        Why: a first compile at archive scale packs each document as soon as it is
+        compiled, so memory holds bytes, not every compiled version (and each call
+        looks only at what is still unpacked: the one document).
+        """
+        mine = [key for key in dict.keys(self.versions) if key.split("@", 1)[0] == document]
+        versions = {key: dict.pop(self.versions, key) for key in mine}
+        coverage = {
+            key: dict.pop(self.coverage, key)
+            for key in [k for k in dict.keys(self.coverage) if k.split("@", 1)[0] == document]
+        }
+        timeline = dict.pop(self.timelines, document)
+        self.packed[document] = _shard((versions, timeline, coverage))
+
     def open_all(self) -> None:
         for document in list(self.packed):
             self.open(document)
@@ -122,9 +143,7 @@ class Shelf:
         for key, coverage in dict.items(self.coverage):
             by_document[key.split("@", 1)[0]][2][key] = coverage
         for document, shard in by_document.items():
-            shards[document] = zlib.compress(
-                pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL), 1
-            )
+            shards[document] = _shard(shard)
         return {"packed": shards}
 
     def __setstate__(self, state: dict[str, Any]) -> None:

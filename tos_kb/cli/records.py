@@ -10,8 +10,8 @@ import click
 
 from tos_kb.cli.common import console, fail, friendly, load_kb, terms_option
 from tos_kb.loading import default_terms_path
-from tos_kb.records.loader import load_archive
-from tos_kb.records.validate import check_structure, check_texts
+from tos_kb.records.pool import validate_archive
+from tos_kb.records.scope import concerning, validate_files
 
 
 @click.command()
@@ -27,12 +27,22 @@ from tos_kb.records.validate import check_structure, check_texts
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--quick", is_flag=True, help="Skip the checks that read the texts (hashes, quotes).")
-def validate(paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for a full validation (default: one per core, one for a small archive).",
+)
+def validate(
+    paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool, jobs: int | None
+) -> None:
     """Check the archive (default: the shipped terms/); exit 1 on any problem.
 
     PATHS may be the archive folder, or files inside it (as pre-commit passes
-    them): the whole archive is checked, and only the problems in those files
-    and their version folders are reported.
+    them): only the problems in those files and their version folders are
+    reported, and only what they can depend on is read (their documents, the
+    vocabulary, the subjects and documents they name); a file of the vocabulary
+    or the OTA mapping concerns everything, so the whole archive is checked.
     """
     files = [Path(p) for p in paths if Path(p).is_file()]
     folders = [Path(p) for p in paths if not Path(p).is_file()]
@@ -43,14 +53,15 @@ def validate(paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool) -
         if files
         else Path(folders[0] if folders else terms or default_terms_path())
     )
-    archive = load_archive(root)
-    check_structure(archive)
-    if not quick:
-        check_texts(archive)
-    if files:
-        archive.problems = [p for p in archive.problems if _concerns(p.file, files, root)]
-    problems = sorted(archive.problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
-    versions = sum(len(v) for v in archive.versions.values())
+    archive = validate_files(root, files, texts=not quick) if files else None
+    if archive is not None:
+        found, versions = archive.problems, sum(len(v) for v in archive.versions.values())
+    else:
+        done = validate_archive(root, texts=not quick, jobs=jobs)
+        archive, found, versions = done.archive, done.problems, done.versions
+        if files:
+            found = concerning(found, files, root)
+    problems = sorted(found, key=lambda p: (p.file, p.line or 0, p.column or 0))
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -73,6 +84,8 @@ def validate(paths: tuple[str, ...], terms: str | None, fmt: str, quick: bool) -
             f"{len(archive.documents)} documents, {versions} versions, "
             f"{len(archive.subjects)} subjects"
         )
+        if files:
+            summary = f"{len(files)} file(s) checked, reading {summary}"
         if problems:
             out.print(f"[bold red]{len(problems)} problem(s)[/] in {summary}.")
         else:
@@ -91,16 +104,6 @@ def _archive_root(files: list[Path]) -> Path:
     if len(roots) > 1:
         raise click.UsageError("the files belong to different archives")
     return roots.pop()
-
-
-def _concerns(problem_file: str, files: list[Path], root: Path) -> bool:
-    """Whether a problem is in one of the files, or in the version folder of one."""
-    where = (root.parent / problem_file).resolve()
-    for file in files:
-        resolved = file.resolve()
-        if where == resolved or (resolved.parent / "record.yaml") == where:
-            return True
-    return False
 
 
 @click.command()

@@ -390,7 +390,20 @@ def load_archive(root: Path | str) -> Archive:
     for path, why in files.scan(root):
         archive.special.add(path)
         archive.add(path, why, code="file", hint=_FILE_HINT)
-    vocab = root / VOCABULARY_DIR
+    load_vocabulary(archive)
+    for path in files.files(root / SUBJECTS_DIR, ".yaml"):
+        load_subject(archive, path)
+    load_ota_mapping(archive)
+    for provider_dir in files.folders(root):
+        if provider_dir.name in RESERVED_DIRS or provider_dir.name.startswith("."):
+            continue
+        _load_provider(archive, provider_dir)
+    return archive
+
+
+def load_vocabulary(archive: Archive) -> None:
+    """Read the three vocabulary files (every check needs them)."""
+    vocab = archive.root / VOCABULARY_DIR
     archive.actions = _index(
         archive,
         _read_list(archive, models.ActionDef, vocab / "actions.yaml"),
@@ -409,37 +422,46 @@ def load_archive(root: Path | str) -> Archive:
         vocab / "document-kinds.yaml",
         "document kind",
     )
-    for path in files.files(root / SUBJECTS_DIR, ".yaml"):
-        subject, located = _read_one(archive, models.Subject, path)
-        if subject is None or located is None:
-            continue
-        if subject.id != path.stem:
-            archive.add(
-                path,
-                "the subject id must match the file name",
-                located,
-                ("id",),
-                found=subject.id,
-                allowed=path.stem,
-            )
-        if subject.id in archive.subjects:
-            archive.add(path, f"subject '{subject.id}' is defined twice", located, ("id",))
-        archive.subjects[subject.id] = subject
-        archive.sources[f"subject:{subject.id}"] = (path, located)
-    mapping_path = root / OTA_MAPPING_FILE
+
+
+def load_subject(archive: Archive, path: Path) -> None:
+    """Read one subject file into the archive."""
+    subject, located = _read_one(archive, models.Subject, path)
+    if subject is None or located is None:
+        return
+    if subject.id != path.stem:
+        archive.add(
+            path,
+            "the subject id must match the file name",
+            located,
+            ("id",),
+            found=subject.id,
+            allowed=path.stem,
+        )
+    if subject.id in archive.subjects:
+        archive.add(path, f"subject '{subject.id}' is defined twice", located, ("id",))
+    archive.subjects[subject.id] = subject
+    archive.sources[f"subject:{subject.id}"] = (path, located)
+
+
+def load_ota_mapping(archive: Archive) -> None:
+    """Read ota-mapping.yaml when the archive has one."""
+    mapping_path = archive.root / OTA_MAPPING_FILE
     if files.exists(mapping_path):
         mapping, located = _read_one(archive, models.OtaMapping, mapping_path)
         archive.ota_mapping = mapping
         if located is not None:
             archive.sources["ota-mapping"] = (mapping_path, located)
-    for provider_dir in files.folders(root):
-        if provider_dir.name in RESERVED_DIRS or provider_dir.name.startswith("."):
-            continue
-        _load_provider(archive, provider_dir)
-    return archive
 
 
 def _load_provider(archive: Archive, folder: Path) -> None:
+    load_provider_file(archive, folder)
+    for doc_dir in files.folders(folder):
+        load_document(archive, doc_dir)
+
+
+def load_provider_file(archive: Archive, folder: Path) -> None:
+    """Read a provider folder's provider.yaml (not its documents)."""
     path = folder / PROVIDER_FILE
     if not files.exists(path):
         archive.add(path, "missing provider.yaml", hint="every provider folder needs one")
@@ -456,11 +478,25 @@ def _load_provider(archive: Archive, folder: Path) -> None:
                     allowed=folder.name,
                 )
             archive.providers[folder.name] = provider
-    for doc_dir in files.folders(folder):
-        _load_document(archive, doc_dir)
 
 
-def _load_document(archive: Archive, folder: Path) -> None:
+def load_document(archive: Archive, folder: Path) -> None:
+    """Read a document folder: document.yaml and every version under it."""
+    load_versions(archive, folder, load_document_file(archive, folder))
+
+
+def load_versions(archive: Archive, folder: Path, doc_id: str) -> None:
+    """Read every version of a document folder (not its document.yaml)."""
+    entries: list[VersionEntry] = []
+    for version_dir in files.folders(folder):
+        entry = _load_version(archive, doc_id, version_dir)
+        if entry is not None:
+            entries.append(entry)
+    archive.versions[doc_id] = entries
+
+
+def load_document_file(archive: Archive, folder: Path) -> str:
+    """Read a document folder's document.yaml (not its versions); return the document id."""
     doc_id = f"{folder.parent.name}/{folder.name}"
     path = folder / DOCUMENT_FILE
     if not files.exists(path):
@@ -479,12 +515,7 @@ def _load_document(archive: Archive, folder: Path) -> None:
                 )
             archive.documents[doc_id] = document
             archive.sources[f"document:{doc_id}"] = (path, located)
-    entries: list[VersionEntry] = []
-    for version_dir in files.folders(folder):
-        entry = _load_version(archive, doc_id, version_dir)
-        if entry is not None:
-            entries.append(entry)
-    archive.versions[doc_id] = entries
+    return doc_id
 
 
 def _load_version(archive: Archive, doc_id: str, folder: Path) -> VersionEntry | None:

@@ -81,13 +81,14 @@ def check_ota_mapping(archive: Archive) -> None:
                 ("reviewed", i, "document"),
                 hint=did_you_mean(review.document, seen),
             )
-    _check_cited_files(archive)
+    check_cited_files(archive)
 
 
-def _check_cited_files(archive: Archive) -> None:
+def check_cited_files(archive: Archive) -> None:
     """Every version copied from an Open Terms Archive file is mapped to that file."""
     mapping = archive.ota_mapping
-    assert mapping is not None
+    if mapping is None or "ota-mapping" not in archive.sources:
+        return
     repositories = {c.repository: c.name for c in mapping.collections}
     files = {d.document: d.sources for d in mapping.documents}
     for entry, repository, file, _ in _cited(archive):

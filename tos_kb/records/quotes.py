@@ -80,6 +80,15 @@ class NormalisedText:
             return self._starts[word + 1] - 1
         return self._starts[word] + at - self._normal_starts[word]
 
+    def contains(self, quote: str) -> bool:
+        """Whether the quote stands in the text: :meth:`find` without the map to offsets.
+
+        Validation asks only this, for every quote of every version; the map costs
+        more than the search on a long text.
+        """
+        needle = normalise(quote)
+        return bool(needle) and needle in self.normal
+
     def find(self, quote: str) -> tuple[int, int] | None:
         """The (start, end) offsets of the quote in the original text, or None."""
         needle = normalise(quote)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from tos_kb.records.crossrefs import unanswered
 from tos_kb.records.dates import UNKNOWN, fuzzy_start, version_date_part
 from tos_kb.records.facts import accepts, wrong_type
 from tos_kb.records.loader import RECORD_FILE, TEXT_FILE, Archive, VersionEntry
-from tos_kb.records.mapping import check_ota_mapping
+from tos_kb.records.mapping import check_cited_files, check_ota_mapping
 from tos_kb.records.models import Document, FactType, Governance, SeeQuote, VersionRecord
 from tos_kb.records.problems import Problem, did_you_mean
 from tos_kb.records.quotes import NORMALISATION, NormalisedText, closest_passage
@@ -50,9 +50,31 @@ def check_structure(archive: Archive) -> list[Problem]:
     return archive.problems[before:]
 
 
+def check_document_structure(archive: Archive) -> None:
+    """The part of :func:`check_structure` that concerns each document's own files.
+
+    Run on an archive holding some documents' versions (see :mod:`tos_kb.records.pool`),
+    it reports what :func:`check_structure` reports in those documents' files.
+    """
+    for doc_id, entries in archive.versions.items():
+        _check_document(archive, doc_id, entries)
+    _check_rejected_structure(archive)
+    check_cited_files(archive)
+
+
 def check_texts(archive: Archive) -> list[Problem]:
     """Hash and verbatim-quote checks against the archived texts."""
     before = len(archive.problems)
+    check_version_texts(archive)
+    check_evidence(archive)
+    return archive.problems[before:]
+
+
+TextReader = Callable[[VersionEntry, str | None], NormalisedText | None]
+
+
+def _text_reader() -> TextReader:
+    """Each text read and normalised once, however many quotes cite it."""
     texts: dict[Path, NormalisedText | None] = {}
 
     def text_of(entry: VersionEntry, name: str | None) -> NormalisedText | None:
@@ -64,8 +86,14 @@ def check_texts(archive: Archive) -> list[Problem]:
                 texts[path] = None
         return texts[path]
 
+    return text_of
+
+
+def check_version_texts(archive: Archive) -> None:
+    """Hashes and quotes of every version the archive holds (and of the records it rejected)."""
     for entries in archive.versions.values():
         for entry in entries:
+            text_of = _text_reader()  # a version's quotes cite its own texts: keep one at a time
             _check_hashes(archive, entry)
             for loc, quote, name in _quotes_of(entry):
                 _check_quote(
@@ -78,6 +106,11 @@ def check_texts(archive: Archive) -> list[Problem]:
                     text_of(entry, name),
                 )
     _check_rejected_texts(archive)
+
+
+def check_evidence(archive: Archive) -> None:
+    """The subjects' evidence quotes, in the versions they cite."""
+    text_of = _text_reader()
     for subject in archive.subjects.values():
         path, located = archive.sources[f"subject:{subject.id}"]
         for gi, gov in enumerate(subject.governed_by):
@@ -94,7 +127,7 @@ def check_texts(archive: Archive) -> list[Problem]:
                     )
                     continue
                 text = text_of(cited, ev.quote_file)
-                if text is not None and text.find(ev.quote) is None:
+                if text is not None and not text.contains(ev.quote):
                     archive.add(
                         path,
                         f"evidence quote not found verbatim in {ev.document}@{ev.version}",
@@ -105,7 +138,6 @@ def check_texts(archive: Archive) -> list[Problem]:
                         hint=_hint(ev.quote, text.original),
                         code="quote",
                     )
-    return archive.problems[before:]
 
 
 # --- vocabulary ------------------------------------------------------------------
@@ -424,7 +456,7 @@ def _check_rejected_texts(archive: Archive) -> None:
                 quote = item.get("quote")
                 if not isinstance(quote, str) or item.get("quote_file") not in (None, TEXT_FILE):
                     continue
-                if text.find(quote) is None:
+                if not text.contains(quote):
                     _quote_missing(archive, path, located, (key, i, "quote"), quote, None, text)
 
 
@@ -598,7 +630,7 @@ def _check_quote(
         return
     if text is None:
         return  # a missing text.txt is reported by the hash check
-    if text.find(quote) is None:
+    if not text.contains(quote):
         _quote_missing(archive, path, entry.source, loc, quote, name, text)
 
 
