@@ -133,7 +133,6 @@ class Transfers:
         self.urls: dict[str, str] = {}
         self.done: list[tuple[float, int, str]] = []  # (seconds, bytes, url)
         self.start: float | None = None
-        self.pending = 0
 
     def read(self, driver: Any) -> int:
         """Take the new log entries; the number of entries read."""
@@ -147,16 +146,12 @@ class Transfers:
                 self.urls[params["requestId"]] = params["request"]["url"]
                 if self.start is None and params.get("type") == "Document":
                     self.start = params["timestamp"]
-                self.pending += 1
             elif method == "Network.loadingFinished":
                 url = self.urls.get(params["requestId"], "?")
                 origin = self.start if self.start is not None else params["timestamp"]
                 self.done.append(
                     (params["timestamp"] - origin, int(params["encodedDataLength"]), url)
                 )
-                self.pending -= 1
-            elif method == "Network.loadingFailed":
-                self.pending -= 1
         return len(entries)
 
     def until(self, seconds: float | None) -> list[tuple[float, int, str]]:
@@ -164,11 +159,16 @@ class Transfers:
 
 
 def _quiet(driver: Any, transfers: Transfers, still: float, timeout: float) -> None:
-    """Read the network log until nothing has moved for ``still`` seconds."""
+    """Read the network log until nothing has moved for ``still`` seconds.
+
+    A transfer in progress keeps logging ``Network.dataReceived``, so silence in
+    the log means the page has stopped fetching (a request that never ends, such
+    as a cancelled one, must not hold the measurement).
+    """
     end = time.monotonic() + timeout
     since = time.monotonic()
     while time.monotonic() < end:
-        if transfers.read(driver) or transfers.pending > 0:
+        if transfers.read(driver):
             since = time.monotonic()
         elif time.monotonic() - since >= still:
             return
@@ -199,7 +199,7 @@ def measure(site: Path, runs: int = 3) -> list[dict[str, Any]]:
             first = _wait(driver, "return window.__tkFirstAnswer", timeout=120)
             if first is None:
                 raise RuntimeError("the Ask page gave no answer within 120 s")
-            _quiet(driver, transfers, still=3.0, timeout=180)
+            _quiet(driver, transfers, still=3.0, timeout=90)
             before = transfers.until(first / 1000)
             after = [d for d in transfers.done if d not in before]
             out.append(
