@@ -199,9 +199,18 @@ Consulted = tuple[CompiledGovernance, Placed, Outcome, cond.Truth]
 
 
 def decide(
-    index: Index, subject_id: str, action: str, day: date, facts: dict[str, Any]
+    index: Index,
+    subject_id: str,
+    action: str,
+    day: date,
+    facts: dict[str, Any],
+    words: bool = True,
 ) -> Decision:
-    """The answer of every governing document combined, before any settling."""
+    """The answer of every governing document combined, before any settling.
+
+    Without ``words`` the caveats, gap reasons and unknown reason are left out: what
+    :func:`_bare` keeps (verdict, duties, citations, conditions) does not read them, and
+    settling asks one question per combination of missing facts."""
     decision = Decision(
         subject=subject_id, action=action, on=day, facts=dict(facts), verdict=Verdict.UNKNOWN
     )
@@ -212,12 +221,14 @@ def decide(
         scope: cond.Truth = True if gov.when is None else gov.when.evaluate(facts)
         if scope is False:
             continue
-        if gov.caveat:
+        if gov.caveat and words:
             decision.caveats.append(gov.caveat)
         placed = gov.timeline.at(day)
         if placed is None:
             if scope is True:
                 gaps.append(gov.document)
+            if not words:
+                continue
             decision.reasons.append(
                 f"{gov.document} governs {subject_id} on {day}"
                 + (f" if {gov.when_text}" if gov.when and not scope else "")
@@ -226,14 +237,15 @@ def decide(
             )
             continue
         decision.consulted.append(placed.key)
-        if placed.start.caveat:
-            decision.caveats.append(placed.start.caveat)
-        version = index.versions[placed.key]
-        decision.caveats.extend(version.caveats)
-        decision.caveats.extend(index.unarchived_since(gov.document, placed, day))
-        horizon = index.beyond_horizon(gov.document, day)
-        if horizon:
-            decision.caveats.append(horizon)
+        if words:
+            if placed.start.caveat:
+                decision.caveats.append(placed.start.caveat)
+            version = index.versions[placed.key]
+            decision.caveats.extend(version.caveats)
+            decision.caveats.extend(index.unarchived_since(gov.document, placed, day))
+            horizon = index.beyond_horizon(gov.document, day)
+            if horizon:
+                decision.caveats.append(horizon)
         outcome = index.outcome(placed.key, action, facts)
         if scope is None and outcome.verdict != RuleVerdict.SILENT:
             outcome = _scope_conditional(outcome, gov, facts)
@@ -244,8 +256,8 @@ def decide(
         decision.reasons.append(f"no document governs {subject_id} on {day} in this archive")
         decision.unknown_reason = "no-version-in-force"
         return decision
-    _combine_into(decision, outcomes, gaps, unshown)
-    if decision.verdict == Verdict.UNKNOWN:
+    _combine_into(decision, outcomes, gaps, unshown, words)
+    if decision.verdict == Verdict.UNKNOWN and words:
         decision.unknown_reason = _why_unknown(index, day, outcomes, gaps)
     return decision
 
@@ -260,12 +272,16 @@ def _why_unknown(index: Index, day: date, outcomes: list[Consulted], gaps: list[
 
 
 def _combine_into(
-    decision: Decision, outcomes: list[Consulted], gaps: list[str], unshown: list[str]
+    decision: Decision,
+    outcomes: list[Consulted],
+    gaps: list[str],
+    unshown: list[str],
+    words: bool = True,
 ) -> None:
     """Forbid overrides across documents; gaps (``unshown``: silent excerpts too) and silence
-    leave the answer unknown."""
+    leave the answer unknown. Without ``words`` the per-document reasons are left out."""
     verdict = combine([o for _, _, o, _ in outcomes])
-    for gov, placed, outcome, _ in outcomes:
+    for gov, placed, outcome, _ in outcomes if words else ():
         label = outcome.verdict.value if outcome.verdict != RuleVerdict.SILENT else "silent"
         decision.reasons.append(
             f"{placed.key} ({gov.role}): {label}"
@@ -364,7 +380,7 @@ def _assume(
         except TypeError:  # an unhashable fact value: decide without remembering
             key, found = None, None
         if found is None:
-            found = _bare(decide(index, subject_id, action, day, assumed))
+            found = _bare(decide(index, subject_id, action, day, assumed, words=False))
             if key is not None:
                 index.remember_assumed(key, found)
         results.append((combo, found))
