@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -203,3 +204,33 @@ def test_a_warm_ask_in_a_checkout_starts_no_process() -> None:
     assert "PROCESSES False" in outs[-1][-1]
     assert {lines[-2] for lines in outs} == {outs[0][-2]}  # the same data release each time
     assert outs[0][-2].startswith("Data release: ")
+
+
+def _without_rich(*args: str) -> Any:
+    """``tos-kb ARGS`` in a child Python where rich cannot be imported (a partial install)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; sys.modules['rich'] = None\n"
+        "from tos_kb.cli import main\n"
+        f"main({list(args)!r})\n"
+    )
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+
+
+def test_validate_prints_plain_text_without_rich() -> None:
+    """Piped output never needs rich: validate reports in plain text even where rich is absent."""
+    done = _without_rich("validate")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("OK: ") and "no problems." in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_a_missing_dependency_is_one_line_not_a_traceback() -> None:
+    """A command that needs rich (tables) names the missing package and how to install it."""
+    done = _without_rich("subjects")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "the package 'rich' that tos-kb needs is not installed" in done.stderr

@@ -15,6 +15,7 @@ they share. A command's module is imported only when that command runs, so
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
@@ -42,6 +43,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class MissingPackage(click.ClickException):
+    """A dependency that cannot be imported: an installation problem, said in one line."""
+
+    exit_code = 2
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported when used (``--help`` imports them all)."""
 
@@ -55,6 +62,20 @@ class LazyGroup(click.Group):
             assert isinstance(command, click.Command)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a package tos-kb needs but cannot import is one line, exit 2."""
+        try:
+            return super().invoke(ctx)
+        except ModuleNotFoundError as exc:
+            package = (exc.name or "").split(".")[0]
+            if not package or package == "tos_kb":
+                raise  # our own module missing is a bug, not an installation problem
+            raise MissingPackage(
+                f"the package '{package}' that tos-kb needs is not installed for "
+                f"{sys.executable}: install tos-kb with its dependencies "
+                "(pip install tos-kb, or pip install -e . in a checkout)"
+            ) from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -43,8 +43,29 @@ def console() -> Console:
 
 
 def styled() -> bool:
-    """Whether output goes to a terminal that shows colour (else plain text, no rich)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Whether output goes to a terminal that shows colour (else plain text, no rich).
+
+    Without rich importable (a Python where tos-kb's dependencies were not all
+    installed) the answer is plain text too, rather than a failure.
+    """
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        return False
+    from importlib.util import find_spec
+
+    return find_spec("rich") is not None
+
+
+def say(text: str, style: str | None = None) -> None:
+    """One line for a person: in ``style`` on a colour terminal, plain text otherwise.
+
+    ``text`` is taken literally (no rich markup), so a record's words print as written.
+    """
+    if not styled():
+        click.echo(printable(text))
+        return
+    from rich.markup import escape
+
+    console().print(escape(printable(text)), style=style)
 
 
 # C0 and C1 control characters but newline and tab, DEL, and the bidirectional

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tos_kb.cli.common import console, fail, friendly, load_kb, terms_option
+from tos_kb.cli.common import fail, friendly, load_kb, say, terms_option
 from tos_kb.loading import default_terms_path
 from tos_kb.records.pool import validate_archive
 from tos_kb.records.scope import concerning, validate_files
@@ -77,9 +77,8 @@ def validate(
             )
         )
     else:
-        out = console()
         for problem in problems:
-            out.print(problem.render(), markup=False)
+            say(problem.render())
         summary = (
             f"{len(archive.documents)} documents, {versions} versions, "
             f"{len(archive.subjects)} subjects"
@@ -87,9 +86,9 @@ def validate(
         if files:
             summary = f"{len(files)} file(s) checked, reading {summary}"
         if problems:
-            out.print(f"[bold red]{len(problems)} problem(s)[/] in {summary}.")
+            say(f"{len(problems)} problem(s) in {summary}.", style="bold red")
         else:
-            out.print(f"[bold green]OK[/]: {summary}, no problems.")
+            say(f"OK: {summary}, no problems.", style="bold green")
     sys.exit(1 if problems else 0)
 
 
