@@ -387,18 +387,33 @@ def load_archive(root: Path | str) -> Archive:
             )
         )
         return archive
-    for path, why in files.scan(root):
+    load_shared(archive)
+    for provider_dir in provider_folders(root):
+        _load_provider(archive, provider_dir)
+    return archive
+
+
+def load_shared(archive: Archive) -> None:
+    """What every reading of the archive needs before its providers: files that cannot be
+    read as records, the vocabulary, the subjects and the OTA mapping."""
+    for path, why in files.scan(archive.root):
         archive.special.add(path)
         archive.add(path, why, code="file", hint=_FILE_HINT)
     load_vocabulary(archive)
-    for path in files.files(root / SUBJECTS_DIR, ".yaml"):
+    for path in files.files(archive.root / SUBJECTS_DIR, ".yaml"):
         load_subject(archive, path)
     load_ota_mapping(archive)
-    for provider_dir in files.folders(root):
-        if provider_dir.name in RESERVED_DIRS or provider_dir.name.startswith("."):
-            continue
-        _load_provider(archive, provider_dir)
-    return archive
+
+
+def is_provider_folder(name: str) -> bool:
+    """Whether a folder at the top of the archive holds a provider (not the vocabulary,
+    the subjects, or a hidden folder)."""
+    return name not in RESERVED_DIRS and not name.startswith(".")
+
+
+def provider_folders(root: Path) -> list[Path]:
+    """The provider folders of the archive, in the order it is read."""
+    return [folder for folder in files.folders(root) if is_provider_folder(folder.name)]
 
 
 def load_vocabulary(archive: Archive) -> None:

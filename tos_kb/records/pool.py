@@ -21,17 +21,14 @@ from pathlib import Path
 
 from tos_kb.records import files
 from tos_kb.records.loader import (
-    _FILE_HINT,
-    RESERVED_DIRS,
-    SUBJECTS_DIR,
     Archive,
+    is_provider_folder,
     load_archive,
     load_document_file,
-    load_ota_mapping,
     load_provider_file,
-    load_subject,
+    load_shared,
     load_versions,
-    load_vocabulary,
+    provider_folders,
 )
 from tos_kb.records.problems import Problem
 from tos_kb.records.validate import (
@@ -98,27 +95,15 @@ _TEXTS = True
 
 def document_folders(root: Path) -> list[Path]:
     """Every document folder of the archive, in the order :func:`load_archive` reads them."""
-    return [
-        folder
-        for provider in files.folders(root)
-        if provider.name not in RESERVED_DIRS and not provider.name.startswith(".")
-        for folder in files.folders(provider)
-    ]
+    return [folder for provider in provider_folders(root) for folder in files.folders(provider)]
 
 
 def shared_archive(root: Path, documents: list[Path]) -> Archive:
     """Everything but the versions, read as :func:`load_archive` reads it."""
     archive = Archive(root=root)
-    for path, why in files.scan(root):
-        archive.special.add(path)
-        archive.add(path, why, code="file", hint=_FILE_HINT)
-    load_vocabulary(archive)
-    for path in files.files(root / SUBJECTS_DIR, ".yaml"):
-        load_subject(archive, path)
-    load_ota_mapping(archive)
-    for provider in files.folders(root):
-        if provider.name not in RESERVED_DIRS and not provider.name.startswith("."):
-            load_provider_file(archive, provider)
+    load_shared(archive)
+    for provider in provider_folders(root):
+        load_provider_file(archive, provider)
     for folder in documents:
         load_document_file(archive, folder)
     return archive
@@ -175,6 +160,6 @@ def _evidence(shared: Archive) -> list[Problem]:
 
 def _document_folders_of(root: Path, doc_id: str) -> list[Path]:
     provider = doc_id.split("/", 1)[0]
-    if provider in RESERVED_DIRS or provider.startswith(".") or "/" not in doc_id:
+    if not is_provider_folder(provider) or "/" not in doc_id:
         return []
     return files.folders(root / provider)

@@ -33,15 +33,16 @@ from tos_kb.records.loader import (
     _FILE_HINT,
     PROVIDER_FILE,
     RECORD_FILE,
-    RESERVED_DIRS,
     SUBJECTS_DIR,
     Archive,
+    is_provider_folder,
     load_document,
     load_document_file,
     load_ota_mapping,
     load_provider_file,
     load_subject,
     load_vocabulary,
+    provider_folders,
 )
 from tos_kb.records.problems import Problem
 from tos_kb.records.validate import check_structure, check_texts
@@ -67,9 +68,9 @@ def scope_of(root: Path, paths: list[Path]) -> Scope | None:
             return None
         if len(parts) == 2 and parts[0] == SUBJECTS_DIR and parts[1].endswith(".yaml"):
             scope.subjects.add(parts[1].removesuffix(".yaml"))
-        elif len(parts) == 2 and parts[1] == PROVIDER_FILE and not _reserved(parts[0]):
+        elif len(parts) == 2 and parts[1] == PROVIDER_FILE and is_provider_folder(parts[0]):
             scope.providers.add(parts[0])
-        elif len(parts) >= 3 and not _reserved(parts[0]):
+        elif len(parts) >= 3 and is_provider_folder(parts[0]):
             if _linked(root, parts[:3]):
                 return None  # a link on the way: the full scan reports it
             scope.documents.add(f"{parts[0]}/{parts[1]}")
@@ -83,10 +84,6 @@ def _linked(root: Path, parts: tuple[str, ...]) -> bool:
     return any((root.joinpath(*parts[: i + 1])).is_symlink() for i in range(len(parts)))
 
 
-def _reserved(name: str) -> bool:
-    return name in RESERVED_DIRS or name.startswith(".")
-
-
 def check_scope(root: Path, scope: Scope, wide: bool, texts: bool = True) -> Archive:
     """Load what the scope needs and run the checks; ``wide`` adds every subject and document."""
     archive = Archive(root=root)
@@ -96,9 +93,8 @@ def check_scope(root: Path, scope: Scope, wide: bool, texts: bool = True) -> Arc
             archive.add(path, why, code="file", hint=_FILE_HINT)
     load_vocabulary(archive)
     load_ota_mapping(archive)
-    for folder in files.folders(root):
-        if not _reserved(folder.name):
-            load_provider_file(archive, folder)
+    for folder in provider_folders(root):
+        load_provider_file(archive, folder)
     for doc_id in sorted(scope.documents):
         load_document(archive, root / doc_id)
     # a first reading of the touched subjects, for the names and documents they cite
@@ -110,7 +106,7 @@ def check_scope(root: Path, scope: Scope, wide: bool, texts: bool = True) -> Arc
     cited = _cited_documents(archive, touched, scope) - set(archive.versions)
     for doc_id in sorted(cited):
         provider = doc_id.split("/", 1)[0]
-        if not _reserved(provider) and root / doc_id in files.folders(root / provider):
+        if is_provider_folder(provider) and root / doc_id in files.folders(root / provider):
             load_document(archive, root / doc_id)
     if wide:
         chosen = listing
@@ -131,9 +127,8 @@ def check_scope(root: Path, scope: Scope, wide: bool, texts: bool = True) -> Arc
 
 
 def _document_folders(root: Path) -> Iterator[Path]:
-    for provider in files.folders(root):
-        if not _reserved(provider.name):
-            yield from files.folders(provider)
+    for provider in provider_folders(root):
+        yield from files.folders(provider)
 
 
 def _scanned(root: Path, scope: Scope) -> Iterator[Path]:
